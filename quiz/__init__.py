@@ -1,0 +1,37 @@
+"""The quiz engine's web application."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from quiz.config import ensure_secret_key, load_config
+from quiz.extensions import csrf, db, login_manager, migrate
+from quiz.models.sqlite import configure_sqlite
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then `config` on top. Wiring only."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    ensure_secret_key(app.config, app.instance_path)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from quiz import cli
+    from quiz.web import register_web
+
+    register_web(app)
+    cli.register(app)
+    return app

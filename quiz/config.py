@@ -1,0 +1,66 @@
+"""Configuration: the only module that reads the environment."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def _secret_key(environ: Mapping[str, str], instance_path: Path) -> str | None:
+    """SECRET_KEY from the environment, else the instance folder's key file.
+
+    `make run` writes that file once, so every gunicorn worker signs sessions with the same key.
+    """
+    if environ.get("SECRET_KEY"):
+        return environ["SECRET_KEY"]
+    key_file = instance_path / SECRET_KEY_FILE
+    if key_file.is_file():
+        return key_file.read_text().strip() or None
+    return None
+
+
+def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:
+    """Without a configured key, use a random one: sessions then end with the process."""
+    if not config.get("SECRET_KEY"):
+        log.warning("SECRET_KEY is not set and %s does not exist: using a random key",
+                    Path(instance_path) / SECRET_KEY_FILE)
+        config["SECRET_KEY"] = secrets.token_hex(32)
+
+
+def load_config(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the app's settings from the environment (or the given mapping)."""
+    env = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'quiz.db'}"
+    if database_url.startswith("postgres://"):  # the form some hosts hand out
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return {
+        "SECRET_KEY": _secret_key(env, instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "10000")),
+        "QUESTIONS_DIR": env.get("QUESTIONS_DIR")
+        or str(Path(__file__).resolve().parent.parent / "questions"),
+    }
+
+
+def test_database_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """The database the test suite should use instead of a throwaway SQLite file."""
+    env = os.environ if environ is None else environ
+    return env.get("TEST_DATABASE_URL") or None
