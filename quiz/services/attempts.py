@@ -1,0 +1,444 @@
+"""Taking an assessment: start, answer, finish, and closing attempts whose time is up.
+
+Every use case that changes an attempt locks its row first (SELECT ... FOR UPDATE on
+PostgreSQL, BEGIN IMMEDIATE on SQLite), so a save and a finish never interleave: a save
+acknowledged before a finish is scored by it, and a save after it is refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from quiz.engine import scoring
+from quiz.engine.selection import SectionSpec, SelectionError, draw_questions, option_order
+from quiz.engine.timing import AttemptClock, Outcome, OverduePolicy, deadline_for, seconds_left
+from quiz.engine.types import AnswerError, get_type
+from quiz.errors import AttemptClosed, Conflict, InvalidInput, NotFound, TimeUp
+from quiz.models import (
+    AreaResult,
+    Assessment,
+    Attempt,
+    AttemptItem,
+    Invitation,
+    QuestionVersion,
+    db,
+)
+from quiz.services.assessments import current_pool
+from quiz.services.tx import begin_write
+
+MAX_VALUES = 32
+MAX_VALUE_CHARS = 1000
+CHOICE_TYPES = ("single_choice", "multiple_response")
+
+
+# --- views handed to the web layer -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    position: int
+    answered: bool
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class OptionView:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    item_id: int
+    position: int
+    type: str
+    type_label: str
+    area_title: str
+    prompt: str
+    options: tuple[OptionView, ...]
+    values: tuple[str, ...]
+    flagged: bool
+    unit: str | None
+    saved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    attempt_id: int
+    title: str
+    status: str
+    deadline_at: datetime
+    seconds_left: int
+    can_answer: bool
+    nav: tuple[NavEntry, ...]
+    question: QuestionView | None
+
+    @property
+    def total(self) -> int:
+        return len(self.nav)
+
+    @property
+    def unanswered(self) -> tuple[int, ...]:
+        return tuple(n.position for n in self.nav if not n.answered)
+
+    @property
+    def flagged(self) -> tuple[int, ...]:
+        return tuple(n.position for n in self.nav if n.flagged)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    item_id: int
+    saved_at: datetime
+    answered: bool
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    title: str
+    points: float
+    max_points: float
+    items: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+
+@dataclass(frozen=True)
+class ResultView:
+    attempt_id: int
+    title: str
+    status: str
+    finish_reason: str | None
+    finished_at: datetime | None
+    feedback_policy: str
+    points: float
+    max_points: float
+    areas: tuple[AreaLine, ...]
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def clock_of(attempt: Attempt) -> AttemptClock:
+    assessment = attempt.assessment
+    return AttemptClock(
+        deadline_at=attempt.deadline_at,
+        grace=timedelta(seconds=assessment.grace_seconds),
+        policy=OverduePolicy(assessment.overdue_policy),
+    )
+
+
+def _locked_attempt(attempt_id: int, candidate_id: int) -> Attempt:
+    """The candidate's attempt, row-locked for this transaction; NotFound for anyone else's."""
+    attempt = db.session.scalar(
+        select(Attempt)
+        .where(Attempt.id == attempt_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if attempt is None or attempt.candidate_id != candidate_id:
+        db.session.rollback()
+        raise NotFound("No such attempt.")
+    return attempt
+
+
+def _own_attempt(attempt_id: int, candidate_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.candidate_id != candidate_id:
+        raise NotFound("No such attempt.")
+    return attempt
+
+
+def _score_and_finish(attempt: Attempt, finished_at: datetime, reason: str) -> None:
+    """Grade every item against its pinned version and write the per-area totals."""
+    results = []
+    for item in attempt.items:
+        version = item.question_version
+        fraction = get_type(version.type).grade(version.payload, item.answer)
+        item.fraction = fraction
+        item.points = scoring.points_for(fraction, item.max_points)
+        results.append(
+            scoring.ItemResult(
+                area=str(item.area_id), fraction=fraction, max_points=item.max_points,
+                answered=item.answer is not None,
+            )
+        )
+    summary = scoring.summarise(results)
+    for area in summary.areas:
+        db.session.add(
+            AreaResult(
+                attempt=attempt, area_id=int(area.area), points=area.points,
+                max_points=area.max_points, items=area.items,
+            )
+        )
+    attempt.points, attempt.max_points = summary.points, summary.max_points
+    attempt.status, attempt.finish_reason, attempt.finished_at = "finished", reason, finished_at
+
+
+def _settle(attempt: Attempt, now: datetime) -> bool:
+    """Close an in-progress attempt whose time is up, as its policy says. True if closed."""
+    if attempt.status != "in_progress":
+        return False
+    closing = clock_of(attempt).closing(now)
+    if closing is None:
+        return False
+    if closing.status is Outcome.FINISHED:
+        _score_and_finish(attempt, closing.finished_at, closing.reason)
+    else:
+        attempt.status, attempt.finish_reason = "abandoned", closing.reason
+        attempt.finished_at = closing.finished_at
+    return True
+
+
+def _settle_if_due(attempt_id: int, candidate_id: int, now: datetime) -> None:
+    begin_write()
+    attempt = _locked_attempt(attempt_id, candidate_id)
+    _settle(attempt, now)
+    db.session.commit()
+
+
+# --- use cases ---------------------------------------------------------------------------
+
+
+def start_attempt(
+    candidate_id: int, invitation_id: int, now: datetime, seed: int | None = None
+) -> int:
+    """Start the invitation's attempt, or return the one it started already."""
+    begin_write()
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.id == invitation_id).with_for_update()
+    )
+    if invitation is None or invitation.candidate_id != candidate_id or invitation.revoked_at:
+        db.session.rollback()
+        raise NotFound("No such invitation.")
+    existing = db.session.scalar(select(Attempt.id).where(Attempt.invitation_id == invitation.id))
+    if existing is not None:
+        db.session.rollback()
+        return existing
+    assessment: Assessment = invitation.assessment
+    if invitation.expires_at is not None and invitation.expires_at < now:
+        db.session.rollback()
+        raise Conflict("This invitation has expired.")
+    if assessment.closed_at is not None:
+        db.session.rollback()
+        raise Conflict("This assessment is closed.")
+    seed = secrets.randbits(62) if seed is None else seed
+    sections = [
+        SectionSpec(
+            s.area.slug, s.question_count,
+            {int(k): v for k, v in s.difficulty_mix.items()} if s.difficulty_mix else None,
+        )
+        for s in assessment.sections
+    ]
+    try:
+        drawn = draw_questions(
+            current_pool([s.area for s in sections]), sections, seed, assessment.shuffle_questions
+        )
+    except SelectionError:
+        db.session.rollback()
+        raise Conflict(
+            "The question banks no longer have enough questions for this assessment. "
+            "Please tell the person who invited you."
+        ) from None
+    versions = {
+        v.id: v
+        for v in db.session.scalars(
+            select(QuestionVersion).where(QuestionVersion.id.in_([d.version_id for d in drawn]))
+        )
+    }
+    area_ids = {s.area.slug: s.area_id for s in assessment.sections}
+    attempt = Attempt(
+        assessment=assessment, invitation=invitation, candidate_id=candidate_id, seed=seed,
+        status="in_progress", started_at=now,
+        deadline_at=deadline_for(now, timedelta(seconds=assessment.time_limit_seconds)),
+    )
+    for position, drawn_question in enumerate(drawn, start=1):
+        version = versions[drawn_question.version_id]
+        order = None
+        if version.type in CHOICE_TYPES:
+            ids = [o["id"] for o in version.payload["options"]]
+            order = option_order(ids, seed, position, assessment.shuffle_options)
+        attempt.items.append(
+            AttemptItem(
+                position=position, question_version=version,
+                area_id=area_ids[drawn_question.area], option_order=order, max_points=1.0,
+            )
+        )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt.id
+
+
+def attempt_view(
+    candidate_id: int, attempt_id: int, position: int | None, now: datetime
+) -> AttemptView:
+    """What the candidate sees of an attempt at one question (settling it first if overdue)."""
+    attempt = _own_attempt(attempt_id, candidate_id)
+    if attempt.status == "in_progress" and clock_of(attempt).closing(now) is not None:
+        _settle_if_due(attempt_id, candidate_id, now)
+        attempt = _own_attempt(attempt_id, candidate_id)
+    items = attempt.items
+    nav = tuple(NavEntry(i.position, i.answer is not None, i.flagged) for i in items)
+    question = None
+    if attempt.status == "in_progress" and position is not None:
+        item = next((i for i in items if i.position == position), None)
+        if item is None:
+            raise NotFound(f"This attempt has no question {position}.")
+        question = _question_view(item)
+    return AttemptView(
+        attempt_id=attempt.id, title=attempt.assessment.title, status=attempt.status,
+        deadline_at=attempt.deadline_at, seconds_left=seconds_left(now, attempt.deadline_at),
+        can_answer=attempt.status == "in_progress" and clock_of(attempt).can_answer(now),
+        nav=nav, question=question,
+    )
+
+
+def _question_view(item: AttemptItem) -> QuestionView:
+    version = item.question_version
+    qtype = get_type(version.type)
+    options: tuple[OptionView, ...] = ()
+    if item.option_order:
+        by_id = {o["id"]: o["text"] for o in version.payload["options"]}
+        options = tuple(OptionView(i, by_id[i]) for i in item.option_order)
+    elif version.type == "true_false":
+        options = (OptionView("true", "True"), OptionView("false", "False"))
+    return QuestionView(
+        item_id=item.id, position=item.position, type=version.type, type_label=qtype.label,
+        area_title=item.area.title, prompt=version.prompt, options=options,
+        values=tuple(qtype.values_from_answer(version.payload, item.answer)),
+        flagged=item.flagged, unit=version.payload.get("unit"), saved_at=item.saved_at,
+    )
+
+
+def _check_values(values: Sequence[object]) -> list[str]:
+    if len(values) > MAX_VALUES or not all(isinstance(v, str) for v in values):
+        raise InvalidInput("The answer is malformed.")
+    if any(len(v) > MAX_VALUE_CHARS for v in values):  # type: ignore[arg-type]
+        raise InvalidInput(f"The answer is too long (at most {MAX_VALUE_CHARS} characters).")
+    return [str(v) for v in values]
+
+
+def save_answer(
+    candidate_id: int,
+    attempt_id: int,
+    item_id: int,
+    values: Sequence[object] | None,
+    flagged: bool | None,
+    now: datetime,
+) -> SaveResult:
+    """Store the answer the form values give (None: leave the answer as it is)."""
+    checked = _check_values(values) if values is not None else None
+    begin_write()
+    attempt = _locked_attempt(attempt_id, candidate_id)
+    if attempt.status != "in_progress":
+        db.session.rollback()
+        raise AttemptClosed()
+    clock = clock_of(attempt)
+    if not clock.can_answer(now):
+        closed = _settle(attempt, now)
+        db.session.commit() if closed else db.session.rollback()
+        raise TimeUp(
+            "Time is up: this answer was not saved. Your earlier answers are kept."
+            + ("" if closed else " You can still submit the attempt.")
+        )
+    item = db.session.scalar(
+        select(AttemptItem).where(AttemptItem.id == item_id, AttemptItem.attempt_id == attempt.id)
+    )
+    if item is None:
+        db.session.rollback()
+        raise NotFound("This attempt has no such question.")
+    if checked is not None:
+        version = item.question_version
+        try:
+            item.answer = get_type(version.type).answer_from_values(version.payload, checked)
+        except AnswerError as exc:
+            db.session.rollback()
+            raise InvalidInput(str(exc)) from None
+        item.saved_at = now
+    if flagged is not None:
+        item.flagged = flagged
+    result = SaveResult(item.id, now, item.answer is not None, item.flagged)
+    db.session.commit()
+    return result
+
+
+def finish_attempt(candidate_id: int, attempt_id: int, now: datetime) -> str:
+    """Submit the attempt and score it once; finishing again changes nothing.
+
+    Returns the attempt's status. After deadline + grace the finish is refused (TimeUp),
+    and the attempt is closed as its overdue policy says.
+    """
+    begin_write()
+    attempt = _locked_attempt(attempt_id, candidate_id)
+    if attempt.status != "in_progress":
+        status = attempt.status
+        db.session.rollback()
+        return status
+    if not clock_of(attempt).can_submit(now):
+        _settle(attempt, now)
+        status = attempt.status
+        db.session.commit()
+        outcome = (
+            "It was submitted automatically with the answers saved in time."
+            if status == "finished" else "It was closed without a score, as this assessment says."
+        )
+        raise TimeUp(f"Time was up for this attempt before it was submitted. {outcome}")
+    _score_and_finish(attempt, now, "submitted")
+    db.session.commit()
+    return "finished"
+
+
+def result_view(candidate_id: int, attempt_id: int, now: datetime) -> ResultView:
+    attempt = _own_attempt(attempt_id, candidate_id)
+    if attempt.status == "in_progress" and clock_of(attempt).closing(now) is not None:
+        _settle_if_due(attempt_id, candidate_id, now)
+        attempt = _own_attempt(attempt_id, candidate_id)
+    if attempt.status == "in_progress":
+        raise Conflict("This attempt is still in progress.")
+    areas = tuple(
+        AreaLine(r.area.title, r.points, r.max_points, r.items)
+        for r in sorted(attempt.area_results, key=lambda r: r.area.title)
+    )
+    return ResultView(
+        attempt_id=attempt.id, title=attempt.assessment.title, status=attempt.status,
+        finish_reason=attempt.finish_reason, finished_at=attempt.finished_at,
+        feedback_policy=attempt.assessment.feedback_policy,
+        points=attempt.points or 0.0, max_points=attempt.max_points or 0.0, areas=areas,
+    )
+
+
+@dataclass(frozen=True)
+class CloseReport:
+    finished: int
+    abandoned: int
+
+
+def close_overdue_attempts(now: datetime) -> CloseReport:
+    """Close every attempt whose time (and grace) is up, as its assessment's policy says."""
+    candidates = db.session.execute(
+        select(Attempt.id, Attempt.candidate_id)
+        .where(Attempt.status == "in_progress", Attempt.deadline_at < now)
+        .order_by(Attempt.id)
+    ).all()
+    db.session.rollback()
+    finished = abandoned = 0
+    for attempt_id, candidate_id in candidates:
+        begin_write()
+        attempt = _locked_attempt(attempt_id, candidate_id)
+        if _settle(attempt, now):
+            finished += attempt.status == "finished"
+            abandoned += attempt.status == "abandoned"
+        db.session.commit()
+    return CloseReport(finished, abandoned)
