@@ -1,0 +1,68 @@
+"""The web layer: blueprints, error pages, login wiring, security headers."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template, request
+from flask_login import LoginManager
+
+from quiz.services import accounts
+from quiz.web.errors import error_response, register_error_handlers, wants_json
+from quiz.web.markdown import render_inline, render_markdown
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+])
+
+
+def _setup_login(app: Flask) -> None:
+    manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
+    manager.session_protection = "basic"
+
+    @manager.user_loader
+    def load_user(user_id: str):  # type: ignore[no-untyped-def]
+        return accounts.load_user(user_id)
+
+    @manager.unauthorized_handler
+    def unauthorized():  # type: ignore[no-untyped-def]
+        message = "Please log in to continue. If you were logged in, your session has ended."
+        if wants_json():
+            return error_response(401, message)
+        from quiz.web.auth.forms import LoginForm
+
+        form = LoginForm(next=request.full_path if request.method == "GET" else "")
+        return render_template("auth/login.html", form=form, message=message), 401
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.path.startswith(("/attempts/", "/api/")):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register_web(app: Flask) -> None:
+    from quiz.web.auth.routes import bp as auth_bp
+    from quiz.web.home.routes import bp as home_bp
+    from quiz.web.take.routes import api as take_api
+    from quiz.web.take.routes import bp as take_bp
+
+    for blueprint in (auth_bp, home_bp, take_bp, take_api):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    _setup_login(app)
+    app.after_request(_security_headers)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["inline_markdown"] = render_inline

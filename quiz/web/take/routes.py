@@ -1,0 +1,117 @@
+"""The candidate's side: start an attempt, answer, finish, see the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from quiz.errors import InvalidInput
+from quiz.services import attempts
+from quiz.web.access import now, role_required
+from quiz.web.take.forms import AnswerForm, FinishForm, StartForm
+
+bp = Blueprint("take", __name__)
+api = Blueprint("take_api", __name__, url_prefix="/api")
+
+
+@bp.route("/invitations/<int:invitation_id>/start", methods=["POST"])
+@role_required("candidate")
+def start(invitation_id: int) -> Response:
+    StartForm()
+    attempt_id = attempts.start_attempt(current_user.id, invitation_id, now())
+    return redirect(url_for("take.question", attempt_id=attempt_id, position=1))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@role_required("candidate")
+def resume(attempt_id: int) -> Response:
+    return redirect(url_for("take.question", attempt_id=attempt_id, position=1))
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET"])
+@role_required("candidate")
+def question(attempt_id: int, position: int) -> Response | str:
+    view = attempts.attempt_view(current_user.id, attempt_id, position, now())
+    if view.status != "in_progress":
+        return redirect(url_for("take.result", attempt_id=attempt_id))
+    form = AnswerForm(item_id=str(view.question.item_id) if view.question else "", flag_present="1")
+    return render_template("take/question.html", view=view, form=form, finish_form=FinishForm())
+
+
+def _target(action: str, position: int) -> int | None:
+    """Where the navigation button leads: a position, or None for the finish page."""
+    if action == "finish":
+        return None
+    if action == "prev":
+        return max(1, position - 1)
+    if action == "next":
+        return position + 1
+    if action.startswith("goto:"):
+        return max(1, int(action[5:]))
+    return position
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["POST"])
+@role_required("candidate")
+def answer(attempt_id: int, position: int) -> Response:
+    """Without JavaScript the answer is saved here, as the candidate moves on."""
+    form = AnswerForm()
+    if not form.validate():
+        raise InvalidInput("The answer form is incomplete or malformed.")
+    flagged = "flagged" in request.form if form.flag_present.data else None
+    attempts.save_answer(
+        current_user.id, attempt_id, int(form.item_id.data or 0),
+        request.form.getlist("answer"), flagged, now(),
+    )
+    target = _target(form.action.data or "save", position)
+    if target is None:
+        return redirect(url_for("take.confirm_finish", attempt_id=attempt_id))
+    return redirect(url_for("take.question", attempt_id=attempt_id, position=target))
+
+
+@bp.route("/attempts/<int:attempt_id>/finish", methods=["GET"])
+@role_required("candidate")
+def confirm_finish(attempt_id: int) -> Response | str:
+    view = attempts.attempt_view(current_user.id, attempt_id, None, now())
+    if view.status != "in_progress":
+        return redirect(url_for("take.result", attempt_id=attempt_id))
+    return render_template("take/finish.html", view=view, form=FinishForm())
+
+
+@bp.route("/attempts/<int:attempt_id>/finish", methods=["POST"])
+@role_required("candidate")
+def finish(attempt_id: int) -> Response:
+    FinishForm()
+    attempts.finish_attempt(current_user.id, attempt_id, now())
+    return redirect(url_for("take.result", attempt_id=attempt_id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@role_required("candidate")
+def result(attempt_id: int) -> Response | str:
+    view = attempts.result_view(current_user.id, attempt_id, now())
+    return render_template("take/result.html", view=view)
+
+
+@api.route("/attempts/<int:attempt_id>/items/<int:item_id>", methods=["POST"])
+@role_required("candidate")
+def save(attempt_id: int, item_id: int) -> Response:
+    """Autosave: {"values": [...], "flagged": bool}; either may be left out."""
+    body: Any = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("Send a JSON object with 'values' and/or 'flagged'.")
+    values, flagged = body.get("values"), body.get("flagged")
+    if values is not None and not isinstance(values, list):
+        raise InvalidInput("'values' must be a list of strings.")
+    if flagged is not None and not isinstance(flagged, bool):
+        raise InvalidInput("'flagged' must be true or false.")
+    if values is None and flagged is None:
+        abort(400)
+    saved = attempts.save_answer(current_user.id, attempt_id, item_id, values, flagged, now())
+    return jsonify(
+        item_id=saved.item_id, saved_at=saved.saved_at.isoformat(),
+        answered=saved.answered, flagged=saved.flagged,
+    )
