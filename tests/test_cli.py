@@ -1,0 +1,144 @@
+"""The command-line tools: banks check/load, users create, attempts close-overdue, demo."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+
+from quiz.models import Assessment, Attempt, Invitation, User, db
+from quiz.services import accounts, attempts
+from tests.conftest import DATA, T0, in_app
+from tests.factories import make_scene
+
+BROKEN = """area:
+  slug: gamma
+  title: Gamma
+questions:
+  - key: one
+    type: single_choice
+    difficulty: 2
+    prompt: Pick one.
+    options:
+      - text: A
+        correct: true
+      - text: B
+        correct: true
+    explanation: Both?
+  - key: one
+    type: numeric
+    difficulty: 1
+    prompt: How many?
+    explanation: Some.
+"""
+
+
+def test_banks_check_clean(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["banks", "check", str(DATA)])
+    assert result.exit_code == 0, result.output
+    assert "alpha: 5 questions" in result.output and "beta: 3 questions" in result.output
+
+
+def test_banks_check_reports_each_problem_with_its_line(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "gamma.yaml"
+    path.write_text(BROKEN)
+    result = runner.invoke(args=["banks", "check", str(path)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    assert lines == [
+        f"{path}:9: 2 options are marked correct; exactly one must be",
+        f"{path}:15: duplicate key 'one' (first at line 5)",
+        f"{path}:15: a numeric question needs 'value' or 'min' and 'max'",
+    ]
+
+
+def test_banks_check_json(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    (tmp_path / "gamma.yaml").write_text(BROKEN)
+    (tmp_path / "alpha.yaml").write_text((DATA / "alpha.yaml").read_text())
+    result = runner.invoke(args=["banks", "check", "--json", str(tmp_path)])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["areas"] == {"alpha": {
+        "questions": 5, "with_explanation": 5, "difficulty": {"1": 2, "2": 2, "3": 1},
+        "types": {"multiple_response": 1, "numeric": 1, "short_text": 1, "single_choice": 1, "true_false": 1},
+    }}
+    assert {(e["line"], e["message"]) for e in report["errors"]} == {
+        (9, "2 options are marked correct; exactly one must be"),
+        (15, "duplicate key 'one' (first at line 5)"),
+        (15, "a numeric question needs 'value' or 'min' and 'max'"),
+    }
+
+
+def test_banks_load_is_idempotent(runner: FlaskCliRunner) -> None:
+    first = runner.invoke(args=["banks", "load"])  # the app's QUESTIONS_DIR: tests/data
+    assert first.exit_code == 0, first.output
+    assert "added 8, new version 0, unchanged 0, retired 0" in first.output
+    second = runner.invoke(args=["banks", "load"])
+    assert "added 0, new version 0, unchanged 8, retired 0" in second.output
+
+
+def test_banks_load_refuses_a_broken_file(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    (tmp_path / "gamma.yaml").write_text(BROKEN)
+    result = runner.invoke(args=["banks", "load", str(tmp_path)])
+    assert result.exit_code == 1 and "Nothing was loaded" in result.output
+
+
+def test_users_create_reads_the_password_from_stdin(app: Flask, runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["users", "create", "Ada@Example.com", "--role", "manager"],
+                           input="a-long-enough-password\n")
+    assert result.exit_code == 0, result.output
+    with in_app(app):
+        user = accounts.authenticate("ada@example.com", "a-long-enough-password")
+        assert user is not None and user.role == "manager"
+    again = runner.invoke(args=["users", "create", "ada@example.com", "--role", "admin"], input="another-password\n")
+    assert again.exit_code == 1 and "exists already" in again.output
+    short = runner.invoke(args=["users", "create", "bob@example.com", "--role", "admin"], input="short\n")
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    bad_role = runner.invoke(args=["users", "create", "bob@example.com", "--role", "owner"], input="x" * 12 + "\n")
+    assert bad_role.exit_code == 2
+    with in_app(app):
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_attempts_close_overdue(app: Flask, runner: FlaskCliRunner) -> None:
+    with in_app(app):
+        scene = make_scene(T0 - timedelta(hours=3))
+        attempt_id = attempts.start_attempt(scene.candidate_id, scene.invitation_id, T0 - timedelta(hours=3))
+    result = runner.invoke(args=["attempts", "close-overdue"])
+    assert result.exit_code == 0
+    assert "Closed 1 overdue attempt(s): 1 submitted automatically, 0 abandoned." in result.output
+    with in_app(app):
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "finished" and attempt.finished_at == attempt.deadline_at
+
+
+def test_demo_needs_the_banks(runner: FlaskCliRunner) -> None:
+    runner.invoke(args=["banks", "load"])  # tests/data: none of the demo's areas
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 1 and "Load the question banks first" in first.output
+
+
+def test_demo_with_the_shipped_banks(app: Flask, runner: FlaskCliRunner) -> None:
+    questions = Path(__file__).resolve().parent.parent / "questions"
+    assert runner.invoke(args=["banks", "load", str(questions)]).exit_code == 0
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "candidate@example.com" in first.output and "candidate-demo-pass" in first.output
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    with in_app(app):
+        assert db.session.scalar(select(func.count()).select_from(User)) == 4
+        assert db.session.scalar(select(func.count()).select_from(Assessment)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
+        candidate = accounts.authenticate("candidate@example.com", "candidate-demo-pass")
+        assert candidate is not None and candidate.role == "candidate"
+        invitation = db.session.scalar(select(Invitation))
+        attempts.start_attempt(candidate.id, invitation.id, T0)
+    third = runner.invoke(args=["demo"])  # the last invitation was used: a fresh one for another try
+    assert third.exit_code == 0
+    with in_app(app):
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 2
