@@ -141,7 +141,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def _line_of(mapping: Any, key: str | None, default: int) -> int:
+def _line_of(mapping: Any, key: Any, default: int) -> int:
     where = getattr(mapping, "where", None)
     if where is None:
         return default
@@ -170,10 +170,10 @@ class _Checker:
             return None
         return value.strip()
 
-    def unknown(self, mapping: Mapping[str, Any], allowed: frozenset[str], what: str) -> None:
+    def unknown(self, mapping: Mapping[Any, Any], allowed: frozenset[str], what: str) -> None:
         for name in mapping:
             if name not in allowed:
-                self.add(_line_of(mapping, str(name), 1), f"unknown field '{name}' in {what}")
+                self.add(_line_of(mapping, name, 1), f"unknown field '{name}' in {what}")
 
 
 def parse_bank(text: str, path: str) -> tuple[BankFile | None, list[BankProblem]]:

@@ -45,7 +45,14 @@ class ScoreSummary:
 def points_for(fraction: float, max_points: float) -> float:
     if not 0.0 <= fraction <= 1.0:
         raise ValueError(f"fraction {fraction} is outside 0..1")
-    return round(fraction * max_points, 7)
+    if max_points < 0:
+        raise ValueError(f"max_points {max_points} is negative")
+    return fraction * max_points
+
+
+def _tidy(total: float) -> float:
+    """Totals rounded to 9 places, so float noise (0.30000000000000004) never shows."""
+    return round(total, 9)
 
 
 def summarise(items: Iterable[ItemResult]) -> ScoreSummary:
@@ -58,11 +65,11 @@ def summarise(items: Iterable[ItemResult]) -> ScoreSummary:
             answered + (1 if item.answered else 0),
         ]
     areas = tuple(
-        AreaScore(area, round(p, 7), round(m, 7), int(n), int(a))
+        AreaScore(area, _tidy(p), _tidy(m), int(n), int(a))
         for area, (p, m, n, a) in totals.items()
     )
     return ScoreSummary(
         areas=areas,
-        points=round(sum(a.points for a in areas), 7),
-        max_points=round(sum(a.max_points for a in areas), 7),
+        points=_tidy(sum(a.points for a in areas)),
+        max_points=_tidy(sum(a.max_points for a in areas)),
     )

@@ -32,6 +32,10 @@ class SelectionError(ValueError):
     """The pool cannot supply the draw asked for."""
 
 
+def _questions(n: int) -> str:
+    return f"{n} question" if n == 1 else f"{n} questions"
+
+
 def check_sections(pool: Sequence[PoolQuestion], sections: Sequence[SectionSpec]) -> list[str]:
     """Every reason the pool cannot supply these sections, in words for the author."""
     problems: list[str] = []
@@ -47,8 +51,7 @@ def check_sections(pool: Sequence[PoolQuestion], sections: Sequence[SectionSpec]
         if section.mix is None:
             if section.count > len(available):
                 problems.append(
-                    f"{section.area}: {section.count} questions asked for, "
-                    f"the pool has {len(available)}"
+                    f"{section.area}: {_questions(section.count)} asked for, the pool has {len(available)}"
                 )
             continue
         if any(level not in DIFFICULTIES or n < 0 for level, n in section.mix.items()):
@@ -64,8 +67,7 @@ def check_sections(pool: Sequence[PoolQuestion], sections: Sequence[SectionSpec]
             have = sum(1 for q in available if q.difficulty == level)
             if wanted > have:
                 problems.append(
-                    f"{section.area}: {wanted} questions of difficulty {level} asked for, "
-                    f"the pool has {have}"
+                    f"{section.area}: {_questions(wanted)} of difficulty {level} asked for, the pool has {have}"
                 )
     return problems
 

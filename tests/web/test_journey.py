@@ -126,3 +126,18 @@ def test_time_runs_out_and_the_attempt_is_submitted(app: Flask, client: FlaskCli
     assert "submitted automatically when the time ran out" in result
     assert "Overall score: <strong>12%</strong>" in result  # 1 of 8 = 12.5%, shown as 12%
     assert items(app, attempt_id)[0][2] == {"choice": "b"}
+
+
+def test_the_manager_sees_the_stored_scores(app: Flask, client: FlaskClient) -> None:
+    scene = arrange(app)
+    location = start_attempt(client, scene)
+    attempt_id = int(location.split("/")[2])
+    html = client.get(location).get_data(as_text=True)
+    save_json(client, save_url(html), {"values": ["b"]})  # question 1 right: alpha 1 of 5
+    post_form(client, f"/attempts/{attempt_id}/finish")
+    manager = app.test_client()
+    login(manager, "manager@test.example")
+    page = manager.get("/staff").get_data(as_text=True)
+    assert "cand@test.example" in page and "finished" in page
+    assert "12%" in page  # 1 of 8
+    assert "Alpha skills: 20% (5 items); Beta skills: 0% (3 items)" in page

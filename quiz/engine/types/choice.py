@@ -98,7 +98,7 @@ class SingleChoice(QuestionType):
         return {"options": options}
 
     def answer_from_values(self, payload: Payload, values: Sequence[str]) -> Answer | None:
-        chosen = [v for v in values if v]
+        chosen = [v for v in values if v.strip()]
         if not chosen:
             return None
         if len(chosen) > 1:
@@ -141,7 +141,7 @@ class MultipleResponse(QuestionType):
         return {"options": options}
 
     def answer_from_values(self, payload: Payload, values: Sequence[str]) -> Answer | None:
-        chosen = sorted({v for v in values if v})
+        chosen = sorted({v for v in values if v.strip()})
         if not chosen:
             return None
         known = set(option_ids(payload))

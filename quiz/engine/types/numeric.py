@@ -19,8 +19,9 @@ from quiz.engine.types.base import (
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
-# Relative slack so that 0.1 + 0.2 style representation errors never cost a mark.
-_EPSILON = 1e-9
+# Relative slack so that 0.1 + 0.2 style representation errors (about 1e-16 relative) never
+# cost a mark, yet far too small to let a wrong whole number through (1e-12 of 5e9 is 0.005).
+_EPSILON = 1e-12
 
 
 def parse_number(text: str) -> float:
@@ -51,6 +52,8 @@ class Numeric(QuestionType):
         problems: list[FieldProblem] = []
         if unit is not None and not isinstance(unit, str):
             problems.append(FieldProblem("unit", "'unit' must be text"))
+        if "tolerance" in fields and not has_value:
+            problems.append(FieldProblem("tolerance", "'tolerance' goes with 'value'"))
         if has_value and has_range:
             problems.append(
                 FieldProblem("value", "give either 'value' (with 'tolerance') or 'min' and 'max', not both")
@@ -74,8 +77,6 @@ class Numeric(QuestionType):
                 return {"min": low, "max": high, "value": None, "tolerance": None, "unit": unit}
         else:
             problems.append(FieldProblem(None, "a numeric question needs 'value' or 'min' and 'max'"))
-        if "tolerance" in fields and not has_value:
-            problems.append(FieldProblem("tolerance", "'tolerance' goes with 'value'"))
         raise PayloadError(problems)
 
     def answer_from_values(self, payload: Payload, values: Sequence[str]) -> Answer | None:
