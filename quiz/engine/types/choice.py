@@ -77,11 +77,19 @@ def _texts(payload: Payload, ids: Sequence[str]) -> str:
     return "; ".join(by_id[i] for i in ids if i in by_id)
 
 
-class SingleChoice(QuestionType):
-    name = "single_choice"
-    label = "Single choice"
+class _ChoiceType(QuestionType):
+    """What the two choice types share: options, and the key as the right options' texts."""
+
     fields = frozenset({"options"})
     required_fields = frozenset({"options"})
+
+    def describe_key(self, payload: Payload) -> str:
+        return _texts(payload, [o["id"] for o in payload["options"] if o["correct"]])
+
+
+class SingleChoice(_ChoiceType):
+    name = "single_choice"
+    label = "Single choice"
 
     def _build_payload(self, fields: Mapping[str, Any]) -> Payload:
         options, problems = build_options(fields)
@@ -119,18 +127,13 @@ class SingleChoice(QuestionType):
     def describe_answer(self, payload: Payload, answer: Answer | None) -> str:
         return _texts(payload, [answer["choice"]]) if answer else ""
 
-    def describe_key(self, payload: Payload) -> str:
-        return _texts(payload, [o["id"] for o in payload["options"] if o["correct"]])
 
-
-class MultipleResponse(QuestionType):
+class MultipleResponse(_ChoiceType):
     """Several options may be right. Each right pick earns 1/R of the marks, each wrong pick
     costs 1/W (R right and W wrong options, as in Moodle), and the total never goes below 0."""
 
     name = "multiple_response"
     label = "Multiple response"
-    fields = frozenset({"options"})
-    required_fields = frozenset({"options"})
 
     def _build_payload(self, fields: Mapping[str, Any]) -> Payload:
         options, problems = build_options(fields)
@@ -164,6 +167,3 @@ class MultipleResponse(QuestionType):
 
     def describe_answer(self, payload: Payload, answer: Answer | None) -> str:
         return _texts(payload, answer["choices"]) if answer else ""
-
-    def describe_key(self, payload: Payload) -> str:
-        return _texts(payload, [o["id"] for o in payload["options"] if o["correct"]])
