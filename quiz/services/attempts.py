@@ -323,11 +323,13 @@ def _question_view(item: AttemptItem) -> QuestionView:
 
 
 def _check_values(values: Sequence[object]) -> list[str]:
-    if len(values) > MAX_VALUES or not all(isinstance(v, str) for v in values):
+    """The posted values, if they are a short list of short strings (never trust the browser)."""
+    strings = [v for v in values if isinstance(v, str)]
+    if len(values) > MAX_VALUES or len(strings) != len(values):
         raise InvalidInput("The answer is malformed.")
-    if any(len(v) > MAX_VALUE_CHARS for v in values):  # type: ignore[arg-type]
+    if any(len(v) > MAX_VALUE_CHARS for v in strings):
         raise InvalidInput(f"The answer is too long (at most {MAX_VALUE_CHARS} characters).")
-    return [str(v) for v in values]
+    return strings
 
 
 def save_answer(
@@ -348,7 +350,10 @@ def save_answer(
     clock = clock_of(attempt)
     if not clock.can_answer(now):
         closed = _settle(attempt, now)
-        db.session.commit() if closed else db.session.rollback()
+        if closed:
+            db.session.commit()
+        else:
+            db.session.rollback()
         raise TimeUp(
             "Time is up: this answer was not saved. Your earlier answers are kept."
             + ("" if closed else " You can still submit the attempt.")

@@ -69,6 +69,9 @@ def test_the_whole_journey(app: Flask, client: FlaskClient) -> None:
     assert 'aria-label="Question 1: answered"' in html3
     assert 'aria-label="Question 2: answered, flagged"' in html3
     assert 'aria-label="Question 3: not answered"' in html3
+    # question 3 is the multiple-response one: checkboxes; question 1 had radio buttons
+    assert "Select all that apply." in html3 and html3.count('type="checkbox" name="answer"') == 4
+    assert html.count('type="radio" name="answer"') == 3 and 'type="checkbox" name="answer"' not in html
 
     # a reload, or a new session, resumes with every saved answer
     client.get("/logout")
