@@ -56,6 +56,87 @@ def test_banks_check_reports_each_problem_with_its_line(runner: FlaskCliRunner, 
     ]
 
 
+MISTAKES = """area:
+  slug: mistakes
+  title: Mistakes
+questions:
+  - key: no-right-option
+    type: single_choice
+    difficulty: 1
+    prompt: Pick one.
+    options:
+      - text: A
+      - text: B
+    explanation: None is marked.
+  - key: two-right-options
+    type: single_choice
+    difficulty: 1
+    prompt: Pick one.
+    options:
+      - text: A
+        correct: true
+      - text: B
+        correct: true
+    explanation: Two are marked.
+  - key: no-value
+    type: numeric
+    difficulty: 2
+    prompt: How many?
+    explanation: Nobody knows.
+  - key: same-option
+    type: multiple_response
+    difficulty: 2
+    prompt: Pick some.
+    options:
+      - text: Alpha
+        correct: true
+      - text: Beta
+      - text: alpha
+    explanation: Alpha twice.
+  - key: no-right-option
+    type: true_false
+    difficulty: 1
+    prompt: True?
+    answer: true
+    explanation: A key used twice.
+  - key: unexplained
+    type: true_false
+    difficulty: 3
+    prompt: True?
+    answer: false
+  - key: strange-field
+    type: short_text
+    difficulty: 2
+    prompt: Name it.
+    accepted: [it]
+    explanation: It.
+    hint: a field nobody knows
+  - key: essay-question
+    type: essay
+    difficulty: 3
+    prompt: Write.
+    explanation: Essays are not graded.
+"""
+
+
+def test_every_deliberate_mistake_gets_one_line(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "mistakes.yaml"
+    path.write_text(MISTAKES)
+    result = runner.invoke(args=["banks", "check", str(path)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    assert lines == [
+        f"{path}:9: no option is marked correct",
+        f"{path}:17: 2 options are marked correct; exactly one must be",
+        f"{path}:23: a numeric question needs 'value' or 'min' and 'max'",
+        f"{path}:36: duplicate option 'alpha'",
+        f"{path}:38: duplicate key 'no-right-option' (first at line 5)",
+        f"{path}:44: missing field 'explanation'",
+        f"{path}:55: unknown field 'hint' in a short_text question",
+        f"{path}:57: unknown type 'essay' (known: multiple_response, numeric, short_text, single_choice, true_false)",
+    ]
+
+
 def test_banks_check_json(runner: FlaskCliRunner, tmp_path: Path) -> None:
     (tmp_path / "gamma.yaml").write_text(BROKEN)
     (tmp_path / "alpha.yaml").write_text((DATA / "alpha.yaml").read_text())

@@ -25,7 +25,7 @@ from quiz.models import (
 )
 from quiz.services.tx import begin_write
 
-FEEDBACK_POLICIES = ("thanks", "overall", "area_scores")
+FEEDBACK_POLICIES = ("thanks", "overall", "area_scores", "answers")
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,22 @@ class AreaLine:
 
 
 @dataclass(frozen=True)
+class ReviewItem:
+    """One question of a finished attempt as it was asked: the pinned version, never a later one."""
+
+    position: int
+    area_title: str
+    type_label: str
+    prompt: str
+    answer: str
+    key: str
+    explanation: str
+    fraction: float
+    points: float
+    max_points: float
+
+
+@dataclass(frozen=True)
 class ResultView:
     attempt_id: int
     title: str
@@ -122,6 +138,7 @@ class ResultView:
     points: float
     max_points: float
     areas: tuple[AreaLine, ...]
+    items: tuple[ReviewItem, ...] = ()  # only when the assessment shows answers
 
     @property
     def percent(self) -> float:
@@ -416,11 +433,24 @@ def result_view(candidate_id: int, attempt_id: int, now: datetime) -> ResultView
         AreaLine(r.area.title, r.points, r.max_points, r.items)
         for r in sorted(attempt.area_results, key=lambda r: r.area.title)
     )
+    policy = attempt.assessment.feedback_policy
     return ResultView(
         attempt_id=attempt.id, title=attempt.assessment.title, status=attempt.status,
         finish_reason=attempt.finish_reason, finished_at=attempt.finished_at,
-        feedback_policy=attempt.assessment.feedback_policy,
+        feedback_policy=policy,
         points=attempt.points or 0.0, max_points=attempt.max_points or 0.0, areas=areas,
+        items=tuple(_review_item(i) for i in attempt.items) if policy == "answers" else (),
+    )
+
+
+def _review_item(item: AttemptItem) -> ReviewItem:
+    version = item.question_version
+    qtype = get_type(version.type)
+    return ReviewItem(
+        position=item.position, area_title=item.area.title, type_label=qtype.label,
+        prompt=version.prompt, answer=qtype.describe_answer(version.payload, item.answer),
+        key=qtype.describe_key(version.payload), explanation=version.explanation,
+        fraction=item.fraction or 0.0, points=item.points or 0.0, max_points=item.max_points,
     )
 
 

@@ -144,3 +144,28 @@ def test_the_manager_sees_the_stored_scores(app: Flask, client: FlaskClient) -> 
     assert "cand@test.example" in page and "finished" in page
     assert "12%" in page  # 1 of 8
     assert "Alpha skills: 20% (5 items); Beta skills: 0% (3 items)" in page
+
+
+def test_the_result_shows_answers_and_explanations_only_when_allowed(app: Flask, client: FlaskClient) -> None:
+    scene = arrange(app, feedback_policy="answers")
+    location = start_attempt(client, scene)
+    attempt_id = int(location.split("/")[2])
+    html = client.get(location).get_data(as_text=True)
+    save_json(client, save_url(html), {"values": ["b"]})
+    post_form(client, f"/attempts/{attempt_id}/finish")
+    result = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "Your answers" in result and "Pick <strong>B</strong>." in result
+    assert "<dt>Right answer</dt><dd>B</dd>" in result and "<p>B is right.</p>" in result
+    assert "<em>not answered</em>" in result  # the seven questions left blank
+
+    other = app.test_client()
+    with in_app(app):
+        from quiz.models import Assessment
+        db.session.get(Assessment, scene.assessment_id).feedback_policy = "area_scores"
+        db.session.commit()
+    login(other, "other@test.example")
+    start = post_form(other, f"/invitations/{scene.other_invitation_id}/start")
+    other_id = int(start.headers["Location"].split("/")[2])
+    post_form(other, f"/attempts/{other_id}/finish")
+    page = other.get(f"/attempts/{other_id}/result").get_data(as_text=True)
+    assert "Scores per skill area" in page and "Right answer" not in page and "B is right." not in page
