@@ -55,6 +55,13 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "10000")),
+        # Invitations are mailed only when MAIL_SERVER is set; managers can always copy the link.
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": env.get("MAIL_SENDER") or None,
         "QUESTIONS_DIR": env.get("QUESTIONS_DIR")
         or str(Path(__file__).resolve().parent.parent / "questions"),
     }

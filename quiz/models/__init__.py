@@ -1,17 +1,20 @@
 """The domain model: SQLAlchemy 2.0 typed declarative classes, no business rules."""
 
 from quiz.models.accounts import Role, User
-from quiz.models.assessments import Assessment, AssessmentSection, Invitation
-from quiz.models.attempts import AreaResult, Attempt, AttemptItem
+from quiz.models.assessments import Assessment, AssessmentSection, AssessmentShare, Invitation
+from quiz.models.attempts import INTEGRITY_KINDS, AreaResult, Attempt, AttemptItem, IntegrityEvent
 from quiz.models.banks import Question, QuestionBank, QuestionVersion, SkillArea
 from quiz.models.base import db
 
 __all__ = [
+    "INTEGRITY_KINDS",
     "AreaResult",
     "Assessment",
     "AssessmentSection",
+    "AssessmentShare",
     "Attempt",
     "AttemptItem",
+    "IntegrityEvent",
     "Invitation",
     "Question",
     "QuestionBank",

@@ -59,23 +59,46 @@ class AssessmentSection(db.Model):
     position: Mapped[int]
     question_count: Mapped[int]
     difficulty_mix: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    pass_mark: Mapped[float | None]  # percent, for this area alone
 
     assessment: Mapped[Assessment] = relationship(back_populates="sections")
     area: Mapped[SkillArea] = relationship()
 
 
+class AssessmentShare(db.Model):
+    """Another manager who may read an assessment's invitations and reports."""
+
+    __tablename__ = "assessment_share"
+    __table_args__ = (UniqueConstraint("assessment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship()
+
+
 class Invitation(db.Model):
-    """A candidate's right to take one assessment once."""
+    """A candidate's right to take one assessment once.
+
+    The link's token is derived from `token_salt` and the app's secret key, so the manager
+    can copy the link again at any time while the database holds only its hash.
+    """
 
     __tablename__ = "invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    token_salt: Mapped[str | None] = mapped_column(String(64))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
 
     assessment: Mapped[Assessment] = relationship()
-    candidate: Mapped[User] = relationship()
+    candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
 

@@ -34,6 +34,11 @@ class Attempt(db.Model):
     finished_at: Mapped[datetime | None]
     points: Mapped[float | None]
     max_points: Mapped[float | None]
+    # where the candidate is now, to add up the time spent on each question
+    current_item_id: Mapped[int | None]
+    current_since: Mapped[datetime | None]
+    first_ip: Mapped[str | None] = mapped_column(String(45))
+    first_user_agent: Mapped[str | None] = mapped_column(String(300))
 
     assessment: Mapped[Assessment] = relationship()
     invitation: Mapped[Invitation] = relationship()
@@ -62,6 +67,9 @@ class AttemptItem(db.Model):
     fraction: Mapped[float | None]
     points: Mapped[float | None]
     max_points: Mapped[float] = mapped_column(default=1.0)
+    first_viewed_at: Mapped[datetime | None]
+    first_answered_at: Mapped[datetime | None]
+    time_spent_seconds: Mapped[float] = mapped_column(default=0.0, server_default="0")
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question_version: Mapped[QuestionVersion] = relationship()
@@ -83,3 +91,24 @@ class AreaResult(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="area_results")
     area: Mapped[SkillArea] = relationship()
+
+
+INTEGRITY_KINDS = ("focus_lost", "paste", "ip_change", "browser_change")
+
+
+class IntegrityEvent(db.Model):
+    """A signal seen during an attempt: the page hidden or unfocused, a paste, a new address."""
+
+    __tablename__ = "integrity_event"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('focus_lost', 'paste', 'ip_change', 'browser_change')", name="kind_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime]
+    duration_seconds: Mapped[float | None]
+    detail: Mapped[str | None] = mapped_column(String(300))

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quiz.engine.selection import PoolQuestion, SectionSpec, check_sections
 from quiz.engine.timing import OverduePolicy
-from quiz.errors import InvalidInput, NotFound
+from quiz.errors import Conflict, InvalidInput, NotFound
 from quiz.models import (
     Assessment,
     AssessmentSection,
+    AssessmentShare,
     Attempt,
     Invitation,
     Question,
@@ -23,9 +24,16 @@ from quiz.models import (
     User,
     db,
 )
+from quiz.services.access import assessment_for, readable_assessments_clause
 from quiz.services.tx import begin_write
 
 FEEDBACK_POLICIES = ("thanks", "overall", "area_scores", "answers")
+FEEDBACK_LABELS = {
+    "thanks": "A thank-you only",
+    "overall": "The overall score",
+    "area_scores": "Scores per skill area",
+    "answers": "Scores per skill area, with answers and explanations",
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,7 @@ class SectionInput:
     area: str
     count: int
     mix: Mapping[int, int] | None = None
+    pass_mark: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,80 @@ def create_assessment(owner_id: int, spec: AssessmentInput, now: datetime) -> in
     if problems:
         raise InvalidInput(" ".join(problems))
     begin_write()
+    assessment = Assessment(owner_id=owner_id, created_at=now)
+    _apply_spec(assessment, spec)
+    db.session.add(assessment)
+    db.session.commit()
+    return assessment.id
+
+
+def update_assessment(user_id: int, assessment_id: int, spec: AssessmentInput) -> None:
+    """Rewrite an assessment's settings: only its owner, and only before anyone has started it."""
+    problems = _check_spec(spec)
+    if problems:
+        raise InvalidInput(" ".join(problems))
+    begin_write()
+    assessment = assessment_for(user_id, assessment_id, owner_only=True)
+    if db.session.scalar(select(Attempt.id).where(Attempt.assessment_id == assessment_id).limit(1)) is not None:
+        db.session.rollback()
+        raise Conflict("Candidates have started this assessment: close it or copy it instead of changing it.")
+    for section in list(assessment.sections):
+        assessment.sections.remove(section)
+    db.session.flush()
+    _apply_spec(assessment, spec)
+    db.session.commit()
+
+
+def copy_assessment(user_id: int, assessment_id: int, now: datetime) -> int:
+    """A new, open assessment with the same settings and no invitations."""
+    source = assessment_for(user_id, assessment_id)
+    spec = assessment_input(source)
+    return create_assessment(user_id, replace(spec, title=f"Copy of {source.title}"[:200]), now)
+
+
+def close_assessment(user_id: int, assessment_id: int, now: datetime) -> None:
+    """No new invitations or attempts; attempts in progress may finish."""
+    begin_write()
+    assessment = assessment_for(user_id, assessment_id, owner_only=True)
+    if assessment.closed_at is None:
+        assessment.closed_at = now
+    db.session.commit()
+
+
+def share_assessment(user_id: int, assessment_id: int, email: str, now: datetime) -> None:
+    """Let another manager read the assessment's invitations and reports."""
+    begin_write()
+    assessment_for(user_id, assessment_id, owner_only=True)
+    other = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if other is None or other.role != "manager" or other.id == user_id:
+        db.session.rollback()
+        raise InvalidInput("Share with another hiring manager's account email.")
+    exists = db.session.scalar(select(AssessmentShare.id).where(
+        AssessmentShare.assessment_id == assessment_id, AssessmentShare.user_id == other.id))
+    if exists is None:
+        db.session.add(AssessmentShare(assessment_id=assessment_id, user_id=other.id, created_at=now))
+    db.session.commit()
+
+
+def assessment_input(assessment: Assessment) -> AssessmentInput:
+    """An assessment's settings in the form they are given in."""
+    return AssessmentInput(
+        title=assessment.title, description=assessment.description,
+        sections=[
+            SectionInput(s.area.slug, s.question_count,
+                         {int(k): v for k, v in s.difficulty_mix.items()} if s.difficulty_mix else None,
+                         s.pass_mark)
+            for s in assessment.sections
+        ],
+        time_limit=timedelta(seconds=assessment.time_limit_seconds),
+        grace=timedelta(seconds=assessment.grace_seconds), overdue_policy=assessment.overdue_policy,
+        feedback_policy=assessment.feedback_policy, pass_mark=assessment.pass_mark,
+        shuffle_questions=assessment.shuffle_questions, shuffle_options=assessment.shuffle_options,
+    )
+
+
+def _apply_spec(assessment: Assessment, spec: AssessmentInput) -> None:
+    """Write the settings onto the assessment, checking the draw against the pool first."""
     areas = {
         a.slug: a
         for a in db.session.scalars(
@@ -82,26 +165,22 @@ def create_assessment(owner_id: int, spec: AssessmentInput, now: datetime) -> in
     )
     if missing or pool_problems:
         db.session.rollback()
-        messages = [f"Unknown skill area '{m}'." for m in missing] + pool_problems
+        messages = [f"Unknown skill area '{m}'." for m in missing] + [f"{p}." for p in pool_problems]
         raise InvalidInput(" ".join(messages))
-    assessment = Assessment(
-        owner_id=owner_id, title=spec.title.strip(), description=spec.description,
-        time_limit_seconds=int(spec.time_limit.total_seconds()),
-        grace_seconds=int(spec.grace.total_seconds()), overdue_policy=str(spec.overdue_policy),
-        feedback_policy=spec.feedback_policy, pass_mark=spec.pass_mark,
-        shuffle_questions=spec.shuffle_questions, shuffle_options=spec.shuffle_options,
-        created_at=now,
-    )
+    assessment.title, assessment.description = spec.title.strip(), spec.description.strip()
+    assessment.time_limit_seconds = int(spec.time_limit.total_seconds())
+    assessment.grace_seconds = int(spec.grace.total_seconds())
+    assessment.overdue_policy, assessment.feedback_policy = str(spec.overdue_policy), spec.feedback_policy
+    assessment.pass_mark = spec.pass_mark
+    assessment.shuffle_questions, assessment.shuffle_options = spec.shuffle_questions, spec.shuffle_options
     for position, section in enumerate(spec.sections, start=1):
         assessment.sections.append(
             AssessmentSection(
                 area=areas[section.area], position=position, question_count=section.count,
                 difficulty_mix={str(k): v for k, v in section.mix.items()} if section.mix else None,
+                pass_mark=section.pass_mark,
             )
         )
-    db.session.add(assessment)
-    db.session.commit()
-    return assessment.id
 
 
 def _check_spec(spec: AssessmentInput) -> list[str]:
@@ -120,7 +199,67 @@ def _check_spec(spec: AssessmentInput) -> list[str]:
         problems.append(f"Unknown feedback policy '{spec.feedback_policy}'.")
     if spec.pass_mark is not None and not 0 <= spec.pass_mark <= 100:
         problems.append("The pass mark is a percentage from 0 to 100.")
+    if any(s.pass_mark is not None and not 0 <= s.pass_mark <= 100 for s in spec.sections):
+        problems.append("An area's pass mark is a percentage from 0 to 100.")
+    if len(spec.title.strip()) > 200:
+        problems.append("The title is longer than 200 characters.")
+    if spec.time_limit > timedelta(hours=8) or spec.grace > timedelta(hours=1):
+        problems.append("The time limit is at most 8 hours and the grace period at most 1 hour.")
     return problems
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    assessment_id: int
+    title: str
+    owned: bool
+    closed: bool
+    questions: int
+    time_limit_minutes: int
+    invitations: int
+    finished: int
+
+
+def list_assessments(user_id: int) -> list[AssessmentSummary]:
+    """The assessments this manager owns or that were shared with them, newest first."""
+    rows = db.session.scalars(
+        select(Assessment).where(readable_assessments_clause(user_id)).order_by(Assessment.id.desc())
+    ).all()
+    result = []
+    for a in rows:
+        invitations = db.session.scalar(select(func.count()).select_from(Invitation)
+                                        .where(Invitation.assessment_id == a.id)) or 0
+        finished = db.session.scalar(select(func.count()).select_from(Attempt)
+                                     .where(Attempt.assessment_id == a.id, Attempt.status == "finished")) or 0
+        result.append(AssessmentSummary(
+            a.id, a.title, a.owner_id == user_id, a.closed_at is not None,
+            sum(s.question_count for s in a.sections), a.time_limit_seconds // 60, invitations, finished))
+    return result
+
+
+@dataclass(frozen=True)
+class AreaPool:
+    slug: str
+    title: str
+    by_difficulty: dict[int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_difficulty.values())
+
+
+def area_pools() -> list[AreaPool]:
+    """How many questions each skill area can supply, per difficulty, for composing assessments."""
+    counts: dict[str, dict[int, int]] = {}
+    for q in current_pool():
+        counts.setdefault(q.area, {1: 0, 2: 0, 3: 0})[q.difficulty] += 1
+    titles = dict(db.session.execute(select(SkillArea.slug, SkillArea.title)).all())
+    ordered = sorted(counts, key=lambda slug: titles.get(slug, slug))
+    return [AreaPool(slug, titles.get(slug, slug), counts[slug]) for slug in ordered]
+
+
+def has_attempts(assessment_id: int) -> bool:
+    return db.session.scalar(select(Attempt.id).where(Attempt.assessment_id == assessment_id).limit(1)) is not None
 
 
 def invite(assessment_id: int, candidate_id: int, now: datetime,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quiz.engine import scoring
 from quiz.engine.selection import SectionSpec, SelectionError, draw_questions, option_order
@@ -24,6 +24,7 @@ from quiz.models import (
     Assessment,
     Attempt,
     AttemptItem,
+    IntegrityEvent,
     Invitation,
     QuestionVersion,
     db,
@@ -34,6 +35,16 @@ from quiz.services.tx import begin_write
 MAX_VALUES = 32
 MAX_VALUE_CHARS = 1000
 CHOICE_TYPES = ("single_choice", "multiple_response")
+MAX_EVENTS_PER_ATTEMPT = 1000
+CLIENT_EVENT_KINDS = ("focus_lost", "paste")
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """Where a request came from, for the integrity report."""
+
+    ip: str | None = None
+    user_agent: str | None = None
 
 
 # --- views handed to the web layer -------------------------------------------------------
@@ -180,6 +191,7 @@ def _own_attempt(attempt_id: int, candidate_id: int) -> Attempt:
 
 def _score_and_finish(attempt: Attempt, finished_at: datetime, reason: str) -> None:
     """Grade every item against its pinned version and write the per-area totals."""
+    _mark_presence(attempt, None, finished_at)
     results = []
     for item in attempt.items:
         version = item.question_version
@@ -219,6 +231,44 @@ def _settle(attempt: Attempt, now: datetime) -> bool:
     return True
 
 
+def _mark_presence(attempt: Attempt, item: AttemptItem | None, now: datetime) -> None:
+    """Add the time since the last mark to the question the candidate was on; move to `item`.
+
+    Time after the deadline is not counted.
+    """
+    until = min(now, attempt.deadline_at)
+    if attempt.current_item_id is not None and attempt.current_since is not None:
+        elapsed = max(0.0, (until - attempt.current_since).total_seconds())
+        current = item if item is not None and item.id == attempt.current_item_id else db.session.get(
+            AttemptItem, attempt.current_item_id)
+        if current is not None and current.attempt_id == attempt.id:
+            current.time_spent_seconds = (current.time_spent_seconds or 0.0) + elapsed
+    if item is not None:
+        if item.first_viewed_at is None:
+            item.first_viewed_at = now
+        attempt.current_item_id, attempt.current_since = item.id, now
+    else:
+        attempt.current_item_id, attempt.current_since = None, None
+
+
+def _note_client(attempt: Attempt, client: ClientInfo | None, now: datetime) -> None:
+    """Remember the first address and browser; record each new one once."""
+    if client is None:
+        return
+    ip, agent = (client.ip or "")[:45] or None, (client.user_agent or "")[:300] or None
+    if attempt.first_ip is None and attempt.first_user_agent is None:
+        attempt.first_ip, attempt.first_user_agent = ip, agent
+        return
+    changes = (("ip_change", attempt.first_ip, ip), ("browser_change", attempt.first_user_agent, agent))
+    for kind, first, value in changes:
+        if value is None or value == first:
+            continue
+        seen = db.session.scalar(select(IntegrityEvent.id).where(
+            IntegrityEvent.attempt_id == attempt.id, IntegrityEvent.kind == kind, IntegrityEvent.detail == value))
+        if seen is None:
+            db.session.add(IntegrityEvent(attempt_id=attempt.id, kind=kind, at=now, detail=value))
+
+
 def _settle_if_due(attempt_id: int, candidate_id: int, now: datetime) -> None:
     begin_write()
     attempt = _locked_attempt(attempt_id, candidate_id)
@@ -230,7 +280,8 @@ def _settle_if_due(attempt_id: int, candidate_id: int, now: datetime) -> None:
 
 
 def start_attempt(
-    candidate_id: int, invitation_id: int, now: datetime, seed: int | None = None
+    candidate_id: int, invitation_id: int, now: datetime, seed: int | None = None,
+    client: ClientInfo | None = None,
 ) -> int:
     """Start the invitation's attempt, or return the one it started already."""
     begin_write()
@@ -293,18 +344,30 @@ def start_attempt(
                 area_id=area_ids[drawn_question.area], option_order=order, max_points=1.0,
             )
         )
+    _note_client(attempt, client, now)
     db.session.add(attempt)
     db.session.commit()
     return attempt.id
 
 
 def attempt_view(
-    candidate_id: int, attempt_id: int, position: int | None, now: datetime
+    candidate_id: int, attempt_id: int, position: int | None, now: datetime,
+    client: ClientInfo | None = None,
 ) -> AttemptView:
-    """What the candidate sees of an attempt at one question (settling it first if overdue)."""
+    """What the candidate sees of an attempt at one question (settling it first if overdue).
+
+    Showing a question moves the candidate's presence to it, for the time spent per question.
+    """
     attempt = _own_attempt(attempt_id, candidate_id)
-    if attempt.status == "in_progress" and clock_of(attempt).closing(now) is not None:
-        _settle_if_due(attempt_id, candidate_id, now)
+    if attempt.status == "in_progress":
+        begin_write()
+        attempt = _locked_attempt(attempt_id, candidate_id)
+        if not _settle(attempt, now) and position is not None:
+            shown = next((i for i in attempt.items if i.position == position), None)
+            if shown is not None:
+                _mark_presence(attempt, shown, now)
+            _note_client(attempt, client, now)
+        db.session.commit()
         attempt = _own_attempt(attempt_id, candidate_id)
     items = attempt.items
     nav = tuple(NavEntry(i.position, i.answer is not None, i.flagged) for i in items)
@@ -389,6 +452,8 @@ def save_answer(
             db.session.rollback()
             raise InvalidInput(str(exc)) from None
         item.saved_at = now
+        if item.answer is not None and item.first_answered_at is None:
+            item.first_answered_at = now
     if flagged is not None:
         item.flagged = flagged
     result = SaveResult(item.id, now, item.answer is not None, item.flagged)
@@ -477,3 +542,32 @@ def close_overdue_attempts(now: datetime) -> CloseReport:
             abandoned += attempt.status == "abandoned"
         db.session.commit()
     return CloseReport(finished, abandoned)
+
+
+def record_event(candidate_id: int, attempt_id: int, kind: str, duration_seconds: float | None,
+                 now: datetime) -> None:
+    """A signal the candidate's page reports: it was hidden or lost focus (and for how long), or a paste."""
+    if kind not in CLIENT_EVENT_KINDS:
+        raise InvalidInput(f"Unknown event kind; expected one of {', '.join(CLIENT_EVENT_KINDS)}.")
+    if duration_seconds is not None and (
+        isinstance(duration_seconds, bool) or not isinstance(duration_seconds, int | float)
+        or not 0 <= duration_seconds <= 86400
+    ):
+        raise InvalidInput("'duration' must be a number of seconds from 0 to 86400.")
+    begin_write()
+    attempt = _locked_attempt(attempt_id, candidate_id)
+    if attempt.status != "in_progress":
+        db.session.rollback()
+        raise AttemptClosed()
+    count = db.session.scalar(select(func.count()).select_from(IntegrityEvent)
+                              .where(IntegrityEvent.attempt_id == attempt.id)) or 0
+    if count >= MAX_EVENTS_PER_ATTEMPT:
+        db.session.rollback()
+        return  # enough evidence recorded; more would only fill the table
+    if duration_seconds is not None:
+        elapsed = (now - attempt.started_at).total_seconds()
+        duration_seconds = min(float(duration_seconds), max(0.0, elapsed))
+    db.session.add(IntegrityEvent(attempt_id=attempt.id, kind=kind, at=now,
+                                  duration_seconds=duration_seconds if kind == "focus_lost" else None))
+    db.session.commit()
+
