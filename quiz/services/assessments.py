@@ -313,3 +313,54 @@ def invitations_for(candidate_id: int, now: datetime) -> list[CandidateInvitatio
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class SectionView:
+    title: str
+    count: int
+    mix: dict[int, int] | None
+    pass_mark: float | None
+
+
+@dataclass(frozen=True)
+class AssessmentOverview:
+    assessment_id: int
+    title: str
+    description: str
+    owned: bool
+    closed: bool
+    started: bool
+    time_limit_minutes: int
+    grace_seconds: int
+    overdue_policy: str
+    feedback_label: str
+    pass_mark: float | None
+    shuffle_questions: bool
+    shuffle_options: bool
+    sections: tuple[SectionView, ...]
+    shared_with: tuple[str, ...]
+    spec: AssessmentInput
+
+
+def assessment_overview(user_id: int, assessment_id: int) -> AssessmentOverview:
+    assessment = assessment_for(user_id, assessment_id)
+    shared = db.session.scalars(
+        select(User.email).join(AssessmentShare, AssessmentShare.user_id == User.id)
+        .where(AssessmentShare.assessment_id == assessment_id).order_by(User.email)
+    ).all()
+    return AssessmentOverview(
+        assessment_id=assessment.id, title=assessment.title, description=assessment.description,
+        owned=assessment.owner_id == user_id, closed=assessment.closed_at is not None,
+        started=has_attempts(assessment.id), time_limit_minutes=assessment.time_limit_seconds // 60,
+        grace_seconds=assessment.grace_seconds, overdue_policy=assessment.overdue_policy,
+        feedback_label=FEEDBACK_LABELS.get(assessment.feedback_policy, assessment.feedback_policy),
+        pass_mark=assessment.pass_mark, shuffle_questions=assessment.shuffle_questions,
+        shuffle_options=assessment.shuffle_options,
+        sections=tuple(
+            SectionView(s.area.title, s.question_count,
+                        {int(k): v for k, v in s.difficulty_mix.items()} if s.difficulty_mix else None, s.pass_mark)
+            for s in assessment.sections
+        ),
+        shared_with=tuple(shared), spec=assessment_input(assessment),
+    )

@@ -188,4 +188,31 @@
       button.addEventListener("click", function () { pending = null; window.clearTimeout(debounceTimer); });
     });
   }
+
+  // --- integrity signals: leaving the page, pasting --------------------------------------
+  // Reported to the server as facts for the hiring manager; they never block the candidate.
+  if (form && form.getAttribute("data-events-url")) {
+    var eventsUrl = form.getAttribute("data-events-url");
+    var awaySince = null;
+    var report = function (body) {
+      fetch(eventsUrl, {
+        method: "POST", credentials: "same-origin", keepalive: true,
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify(body)
+      }).catch(function () { /* a lost signal is not worth a retry loop */ });
+    };
+    var away = function () { if (awaySince === null) { awaySince = Date.now(); } };
+    var back = function () {
+      if (awaySince === null) { return; }
+      var seconds = (Date.now() - awaySince) / 1000;
+      awaySince = null;
+      if (seconds >= 1) { report({ kind: "focus_lost", duration: Math.round(seconds) }); }
+    };
+    document.addEventListener("visibilitychange", function () { if (document.hidden) { away(); } else { back(); } });
+    window.addEventListener("blur", away);
+    window.addEventListener("focus", back);
+    form.addEventListener("paste", function (event) {
+      if (event.target && event.target.name === "answer") { report({ kind: "paste" }); }
+    });
+  }
 })();

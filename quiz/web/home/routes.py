@@ -18,6 +18,8 @@ def index() -> Response | str:
         return redirect(url_for("auth.login"))
     if current_user.role == "candidate":
         return redirect(url_for("home.candidate"))
+    if current_user.role == "manager":
+        return redirect(url_for("hiring.index"))
     return redirect(url_for("home.staff"))
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from quiz.errors import InvalidInput
-from quiz.services import attempts
+from quiz.errors import InvalidInput, NotFound
+from quiz.services import accounts, attempts, invitations
+from quiz.services.attempts import ClientInfo
 from quiz.web.access import now, role_required
 from quiz.web.take.forms import AnswerForm, FinishForm, StartForm
 
@@ -17,11 +18,30 @@ bp = Blueprint("take", __name__)
 api = Blueprint("take_api", __name__, url_prefix="/api")
 
 
+def client() -> ClientInfo:
+    return ClientInfo(request.remote_addr, request.user_agent.string)
+
+
+@bp.route("/i/<token>")
+def open_invitation(token: str) -> Response:
+    """An invitation link: the candidate is signed in as themselves, no password needed."""
+    opened = invitations.open_invitation(token, now())
+    candidate = accounts.load_user(str(opened.candidate_id))
+    if candidate is None:
+        raise NotFound("This invitation link is not valid.")
+    session.clear()
+    login_user(candidate)
+    session.permanent = True
+    if opened.attempt_id is not None:
+        return redirect(url_for("take.resume", attempt_id=opened.attempt_id))
+    return redirect(url_for("home.candidate"))
+
+
 @bp.route("/invitations/<int:invitation_id>/start", methods=["POST"])
 @role_required("candidate")
 def start(invitation_id: int) -> Response:
     StartForm()
-    attempt_id = attempts.start_attempt(current_user.id, invitation_id, now())
+    attempt_id = attempts.start_attempt(current_user.id, invitation_id, now(), client=client())
     return redirect(url_for("take.question", attempt_id=attempt_id, position=1))
 
 
@@ -34,7 +54,7 @@ def resume(attempt_id: int) -> Response:
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET"])
 @role_required("candidate")
 def question(attempt_id: int, position: int) -> Response | str:
-    view = attempts.attempt_view(current_user.id, attempt_id, position, now())
+    view = attempts.attempt_view(current_user.id, attempt_id, position, now(), client=client())
     if view.status != "in_progress":
         return redirect(url_for("take.result", attempt_id=attempt_id))
     form = AnswerForm(item_id=str(view.question.item_id) if view.question else "", flag_present="1")
@@ -115,3 +135,14 @@ def save(attempt_id: int, item_id: int) -> Response:
         item_id=saved.item_id, saved_at=saved.saved_at.isoformat(),
         answered=saved.answered, flagged=saved.flagged,
     )
+
+
+@api.route("/attempts/<int:attempt_id>/events", methods=["POST"])
+@role_required("candidate")
+def event(attempt_id: int) -> tuple[Response, int]:
+    """Integrity signals from the page: {"kind": "focus_lost", "duration": seconds} or {"kind": "paste"}."""
+    body: Any = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("kind"), str):
+        raise InvalidInput("Send a JSON object with 'kind'.")
+    attempts.record_event(current_user.id, attempt_id, body["kind"], body.get("duration"), now())
+    return jsonify(recorded=True), 201
