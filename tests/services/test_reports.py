@@ -40,7 +40,8 @@ def items(attempt_id: int) -> dict[str, AttemptItem]:
 
 
 def take(manager: int, assessment: int, name: str, answers: dict[str, list[str]]) -> int:
-    invited = invitations.invite_candidate(manager, assessment, invitations.CandidateInput(name, f"{name}@x.example"), T0)
+    entry = invitations.CandidateInput(name, f"{name}@x.example")
+    invited = invitations.invite_candidate(manager, assessment, entry, T0)
     candidate = invitations.open_invitation(invited.token, T0).candidate_id
     attempt_id = attempts.start_attempt(candidate, invited.invitation_id, T0, seed=1, client=HOME)
     by_key = items(attempt_id)
