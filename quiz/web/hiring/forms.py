@@ -13,14 +13,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from quiz.engine.timing import OverduePolicy
 
 OVERDUE_CHOICES = [
-    (OverduePolicy.AUTOSUBMIT.value, "Submit automatically what was saved"),
-    (OverduePolicy.GRACEPERIOD.value, "Grace period to submit only, then abandon"),
-    (OverduePolicy.AUTOABANDON.value, "Abandon: not submitted in time means not counted"),
+    SelectChoice(OverduePolicy.AUTOSUBMIT.value, "Submit automatically what was saved"),
+    SelectChoice(OverduePolicy.GRACEPERIOD.value, "Grace period to submit only, then abandon"),
+    SelectChoice(OverduePolicy.AUTOABANDON.value, "Abandon: not submitted in time means not counted"),
 ]
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms.fields.choices import SelectChoice
 
 from quiz.errors import InvalidInput, QuizError
 from quiz.services import assessments, invitations, reports
@@ -41,7 +42,7 @@ def index() -> str:
 
 def _assessment_form(pools: list[AreaPool], spec: AssessmentInput | None = None) -> AssessmentForm:
     form = AssessmentForm()
-    form.feedback_policy.choices = list(FEEDBACK_LABELS.items())
+    form.feedback_policy.choices = [SelectChoice(key, label) for key, label in FEEDBACK_LABELS.items()]
     if not form.is_submitted():
         given = {s.area: s for s in spec.sections} if spec else {}
         if spec:
