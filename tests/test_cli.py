@@ -212,14 +212,17 @@ def test_demo_with_the_shipped_banks(app: Flask, runner: FlaskCliRunner) -> None
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with in_app(app):
-        assert db.session.scalar(select(func.count()).select_from(User)) == 4
+        # four demo accounts and five sample candidates with finished attempts, made once
+        assert db.session.scalar(select(func.count()).select_from(User)) == 9
         assert db.session.scalar(select(func.count()).select_from(Assessment)) == 1
-        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 6
+        finished = db.session.scalars(select(Attempt.points).where(Attempt.status == "finished")).all()
+        assert len(finished) == 5 and len(set(finished)) > 1  # candidates of different strengths
         candidate = accounts.authenticate("candidate@example.com", "candidate-demo-pass")
         assert candidate is not None and candidate.role == "candidate"
-        invitation = db.session.scalar(select(Invitation))
+        invitation = db.session.scalar(select(Invitation).where(Invitation.candidate_id == candidate.id))
         attempts.start_attempt(candidate.id, invitation.id, T0)
     third = runner.invoke(args=["demo"])  # the last invitation was used: a fresh one for another try
     assert third.exit_code == 0
     with in_app(app):
-        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 2
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 7

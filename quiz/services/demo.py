@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from quiz.engine.types import get_type
 from quiz.errors import Conflict
-from quiz.models import Assessment, Attempt, Invitation, Role, SkillArea, User, db
+from quiz.models import Assessment, Attempt, AttemptItem, Invitation, Role, SkillArea, User, db
+from quiz.services import attempts, invitations
 from quiz.services.accounts import hash_password
 from quiz.services.assessments import AssessmentInput, SectionInput, create_assessment, invite
 from quiz.services.tx import begin_write
@@ -16,6 +19,10 @@ from quiz.services.tx import begin_write
 DEMO_TITLE = "Backend developer: demo assessment"
 DEMO_AREAS = ("server-side", "databases", "apis")
 DEMO_PER_AREA = 4
+# A sample cohort, so the manager's pages have something to show: name, chance of a right answer.
+SAMPLE_CANDIDATES = (
+    ("Alex Rivera", 0.9), ("Maria Okafor", 0.8), ("Sam Chen", 0.65), ("Priya Nair", 0.5), ("Jordan Lee", 0.3),
+)
 
 
 @dataclass(frozen=True)
@@ -80,4 +87,51 @@ def ensure_demo(now: datetime) -> DemoInfo:
     )
     if unused is None:
         invite(assessment_id, candidate.id, now)
+    _ensure_sample_cohort(manager.id, assessment_id, now)
     return DemoInfo(logins, DEMO_TITLE)
+
+
+def _sample_email(name: str) -> str:
+    return name.lower().replace(" ", ".") + "@candidates.example"
+
+
+def _ensure_sample_cohort(manager_id: int, assessment_id: int, now: datetime) -> None:
+    """Finished attempts of the sample candidates, made once, as if taken yesterday."""
+    for index, (name, skill) in enumerate(SAMPLE_CANDIDATES):
+        email = _sample_email(name)
+        if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+            continue
+        started = now - timedelta(days=1, hours=index)
+        invited = invitations.invite_candidate(
+            manager_id, assessment_id, invitations.CandidateInput(name, email), started - timedelta(days=1))
+        candidate_id = invitations.open_invitation(invited.token, started).candidate_id
+        attempt_id = attempts.start_attempt(candidate_id, invited.invitation_id, started, seed=1000 + index,
+                                            client=attempts.ClientInfo("192.0.2.10", "Demo browser"))
+        _answer_sample(candidate_id, attempt_id, skill, started, random.Random(name))
+        if skill < 0.4:  # one candidate who keeps leaving the page and pastes answers
+            for seconds in (40, 75, 120, 30):
+                attempts.record_event(candidate_id, attempt_id, "focus_lost", seconds, started + timedelta(minutes=9))
+            attempts.record_event(candidate_id, attempt_id, "paste", None, started + timedelta(minutes=10))
+        attempts.finish_attempt(candidate_id, attempt_id, started + timedelta(minutes=14))
+
+
+def _answer_sample(candidate_id: int, attempt_id: int, skill: float, started: datetime, rng: random.Random) -> None:
+    items = db.session.scalars(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position)
+    ).all()
+    plan = []
+    for item in items:
+        version = item.question_version
+        qtype = get_type(version.type)
+        values = qtype.key_values(version.payload)
+        if rng.random() > skill:
+            wrong = [o["id"] for o in version.payload.get("options", []) if not o["correct"]]
+            values = [rng.choice(wrong)] if wrong else []
+        plan.append((item.position, item.id, values))
+    at = started
+    for position, item_id, values in plan:
+        at += timedelta(seconds=rng.randint(25, 70))
+        attempts.attempt_view(candidate_id, attempt_id, position, at)
+        if values:
+            answered_at = at + timedelta(seconds=rng.randint(8, 40))
+            attempts.save_answer(candidate_id, attempt_id, item_id, values, None, answered_at)

@@ -540,3 +540,21 @@ def test_whitespace_only_choice_is_blank() -> None:
     single = get_type("single_choice")
     payload = single.payload_from_fields({"options": [{"text": "A", "correct": True}, {"text": "B"}]})
     assert single.answer_from_values(payload, [" "]) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "fields"),
+    [
+        ("single_choice", {"options": [{"text": "A"}, {"text": "B", "correct": True}]}),
+        ("multiple_response",
+         {"options": [{"text": "A", "correct": True}, {"text": "B"}, {"text": "C", "correct": True}]}),
+        ("true_false", {"answer": False}),
+        ("numeric", {"value": 2.5, "tolerance": 0.1}),
+        ("numeric", {"min": 10, "max": 20}),
+        ("short_text", {"accepted": ["SELECT", "select"], "case_sensitive": True}),
+    ],
+)
+def test_key_values_answer_the_question_right(name: str, fields: dict[str, Any]) -> None:
+    qtype = get_type(name)
+    payload = qtype.payload_from_fields(fields)
+    assert qtype.grade(payload, qtype.answer_from_values(payload, qtype.key_values(payload))) == 1.0

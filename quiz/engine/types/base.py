@@ -76,6 +76,10 @@ class QuestionType(ABC):
     def describe_key(self, payload: Payload) -> str:
         """The right answer in words, for reports."""
 
+    @abstractmethod
+    def key_values(self, payload: Payload) -> list[str]:
+        """Form values that answer the question right (empty if only a pattern defines it)."""
+
 
 def single_value(values: Sequence[str]) -> str | None:
     """The one value of a single-valued field; blank means no answer."""

@@ -84,7 +84,10 @@ class _ChoiceType(QuestionType):
     required_fields = frozenset({"options"})
 
     def describe_key(self, payload: Payload) -> str:
-        return _texts(payload, [o["id"] for o in payload["options"] if o["correct"]])
+        return _texts(payload, self.key_values(payload))
+
+    def key_values(self, payload: Payload) -> list[str]:
+        return [o["id"] for o in payload["options"] if o["correct"]]
 
 
 class SingleChoice(_ChoiceType):

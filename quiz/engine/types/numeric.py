@@ -88,6 +88,10 @@ class Numeric(QuestionType):
     def values_from_answer(self, payload: Payload, answer: Answer | None) -> list[str]:
         return [answer["text"]] if answer else []
 
+    def key_values(self, payload: Payload) -> list[str]:
+        value = payload["value"] if payload["value"] is not None else (payload["min"] + payload["max"]) / 2
+        return [f"{value:g}"]
+
     def grade(self, payload: Payload, answer: Answer | None) -> float:
         if not answer:
             return 0.0

@@ -66,6 +66,9 @@ class ShortText(QuestionType):
     def values_from_answer(self, payload: Payload, answer: Answer | None) -> list[str]:
         return [answer["text"]] if answer else []
 
+    def key_values(self, payload: Payload) -> list[str]:
+        return payload["accepted"][:1]
+
     def grade(self, payload: Payload, answer: Answer | None) -> float:
         if not answer or not isinstance(answer.get("text"), str):
             return 0.0

@@ -42,6 +42,9 @@ class TrueFalse(QuestionType):
     def values_from_answer(self, payload: Payload, answer: Answer | None) -> list[str]:
         return [("true" if answer["value"] else "false")] if answer else []
 
+    def key_values(self, payload: Payload) -> list[str]:
+        return ["true" if payload["answer"] else "false"]
+
     def grade(self, payload: Payload, answer: Answer | None) -> float:
         if not answer:
             return 0.0
