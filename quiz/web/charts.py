@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
 GAP = 14
-LABEL_WIDTH = 230
+LABEL_WIDTH = 330
 PLOT_WIDTH = 360
 RIGHT = 70
 
