@@ -504,11 +504,12 @@ def result_view(candidate_id: int, attempt_id: int, now: datetime) -> ResultView
         finish_reason=attempt.finish_reason, finished_at=attempt.finished_at,
         feedback_policy=policy,
         points=attempt.points or 0.0, max_points=attempt.max_points or 0.0, areas=areas,
-        items=tuple(_review_item(i) for i in attempt.items) if policy == "answers" else (),
+        items=tuple(review_item(i) for i in attempt.items) if policy == "answers" else (),
     )
 
 
-def _review_item(item: AttemptItem) -> ReviewItem:
+def review_item(item: AttemptItem) -> ReviewItem:
+    """An item as it was asked and answered, graded against its pinned version."""
     version = item.question_version
     qtype = get_type(version.type)
     return ReviewItem(

@@ -20,10 +20,10 @@ from quiz.engine.integrity import (
     summarise_integrity,
 )
 from quiz.engine.reporting import Band, passed, percentile_rank, wilson_interval
-from quiz.engine.types import get_type
 from quiz.errors import InvalidInput, NotFound
 from quiz.models import Assessment, Attempt, AttemptItem, IntegrityEvent, Invitation, User, db
 from quiz.services.access import assessment_for
+from quiz.services.attempts import ReviewItem, review_item
 from quiz.services.invitations import invitation_status
 
 CONFIDENCE = 0.90
@@ -59,15 +59,7 @@ def figure(label: str, points: float, max_points: float, items: int, pass_mark: 
 
 @dataclass(frozen=True)
 class ItemLine:
-    position: int
-    area_title: str
-    type_label: str
-    prompt: str
-    answer: str
-    key: str
-    explanation: str
-    points: float
-    max_points: float
+    review: ReviewItem
     time_spent_seconds: float
     answered_after_seconds: float | None
 
@@ -162,16 +154,8 @@ def candidate_report(user_id: int, attempt_id: int, now: datetime) -> CandidateR
     overall, verdict = _overall(attempt, areas)
     cohort = _finished_fractions(attempt.assessment_id)
     percentile = percentile_rank(overall.fraction, cohort) if attempt.status == "finished" and cohort else None
-    items = []
-    for item in attempt.items:
-        version = item.question_version
-        qtype = get_type(version.type)
-        items.append(ItemLine(
-            item.position, item.area.title, qtype.label, version.prompt,
-            qtype.describe_answer(version.payload, item.answer), qtype.describe_key(version.payload),
-            version.explanation, item.points or 0.0, item.max_points, item.time_spent_seconds or 0.0,
-            _answered_after(item),
-        ))
+    items = [ItemLine(review_item(item), item.time_spent_seconds or 0.0, _answered_after(item))
+             for item in attempt.items]
     facts = _facts(attempt, now)
     return CandidateReport(
         attempt_id=attempt.id, assessment_id=attempt.assessment_id, assessment_title=attempt.assessment.title,

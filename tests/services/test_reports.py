@@ -81,7 +81,7 @@ def test_report_figures(scene: dict[str, int]) -> None:
     assert (beta.points, beta.passed) == (2.0, True)                 # 66.7% >= 50%
     assert (ben.overall.percent, ben.overall.passed) == (50.0, True)  # exactly at the mark
     assert ben.passed is False                                        # an area failed
-    by_position = {i.position: i for i in ben.items}
+    by_position = {line.review.position: line.review for line in ben.items}
     assert (by_position[1].answer, by_position[1].key, by_position[1].points) == ("B", "B", 1.0)
     assert (by_position[3].answer, by_position[3].key, by_position[3].points) == ("C", "A; B", 0.0)
 
@@ -101,7 +101,7 @@ def test_integrity_and_time_per_question(scene: dict[str, int]) -> None:
     attempts.record_event(dee, attempt_id, "paste", None, T0 + timedelta(seconds=115))
     attempts.finish_attempt(dee, attempt_id, T0 + timedelta(seconds=130))
     report = reports.candidate_report(manager, attempt_id, T0 + timedelta(hours=1))
-    times = {i.position: i.time_spent_seconds for i in report.items}
+    times = {line.review.position: line.time_spent_seconds for line in report.items}
     assert times[1] == 60.0 and times[2] == 60.0 and times[3] == 0.0  # 10->70 on q1, 70->130 on q2
     assert report.items[0].answered_after_seconds == 2.0 and report.items[1].answered_after_seconds == 30.0
     facts = report.facts

@@ -88,6 +88,7 @@ def test_the_manager_journey(app: Flask, client: FlaskClient) -> None:
     assert "Cara Candidate" in cohort and "12%" in cohort  # 1 of 8 = 12.5%, shown rounded half to even
     report = client.get(f"/manage/attempts/{attempt_id}/report").get_data(as_text=True)
     assert "<svg" in report and "Scores of Cara Candidate" in report and "fail" in report
+    assert "Pick <strong>B</strong>." in report and "<dt>Right answer</dt><dd>B</dd>" in report
     exported = client.get(f"/manage/assessments/{assessment_id}/export.csv")
     assert exported.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
