@@ -558,3 +558,17 @@ def test_key_values_answer_the_question_right(name: str, fields: dict[str, Any])
     qtype = get_type(name)
     payload = qtype.payload_from_fields(fields)
     assert qtype.grade(payload, qtype.answer_from_values(payload, qtype.key_values(payload))) == 1.0
+
+
+def test_single_choice_partial_credit_on_a_wrong_option() -> None:
+    single = get_type("single_choice")
+    payload = single.payload_from_fields({"options": [
+        {"text": "Right", "correct": True}, {"text": "Half right", "credit": 50}, {"text": "Wrong"}]})
+    assert [single.grade(payload, {"choice": c}) for c in "abc"] == [1.0, 0.5, 0.0]
+    for bad in ({"text": "X", "credit": 100}, {"text": "X", "credit": 0}, {"text": "X", "credit": "50"},
+                {"text": "X", "credit": 30, "correct": True}):
+        with pytest.raises(PayloadError, match="credit"):
+            single.payload_from_fields({"options": [{"text": "Right", "correct": True}, bad]})
+    with pytest.raises(PayloadError, match="multiple response shares the marks equally"):
+        get_type("multiple_response").payload_from_fields(
+            {"options": [{"text": "A", "correct": True}, {"text": "B", "credit": 50}]})

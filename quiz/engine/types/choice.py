@@ -15,7 +15,7 @@ from quiz.engine.types.base import (
     QuestionType,
 )
 
-OPTION_FIELDS = frozenset({"text", "correct", "feedback"})
+OPTION_FIELDS = frozenset({"text", "correct", "feedback", "credit"})
 MAX_OPTIONS = len(string.ascii_lowercase)
 
 
@@ -55,14 +55,21 @@ def build_options(fields: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list
         if not isinstance(correct, bool):
             problems.append(FieldProblem("options", f"option {number}: 'correct' must be true or false", index))
             correct = False
+        credit = item.get("credit")
+        if credit is not None and (
+            isinstance(credit, bool) or not isinstance(credit, int | float) or not 0 < credit < 100 or correct
+        ):
+            problems.append(FieldProblem(
+                "options", f"option {number}: 'credit' is a percentage between 0 and 100 on a wrong option", index))
+            credit = None
         feedback = item.get("feedback")
         if feedback is not None and not isinstance(feedback, str):
             problems.append(FieldProblem("options", f"option {number}: 'feedback' must be text", index))
             feedback = None
-        options.append(
-            {"id": string.ascii_lowercase[index], "text": text, "correct": correct,
-             "feedback": feedback}
-        )
+        option = {"id": string.ascii_lowercase[index], "text": text, "correct": correct, "feedback": feedback}
+        if credit is not None:
+            option["credit"] = credit
+        options.append(option)
     if len(options) < 2 and not problems:
         problems.append(FieldProblem("options", "at least two options are needed"))
     return options, problems
@@ -122,10 +129,13 @@ class SingleChoice(_ChoiceType):
         return [answer["choice"]] if answer else []
 
     def grade(self, payload: Payload, answer: Answer | None) -> float:
+        """Full marks for the right option; a wrong option may carry partial credit (GIFT's ~%50%)."""
         if not answer:
             return 0.0
-        correct = {o["id"] for o in payload["options"] if o["correct"]}
-        return 1.0 if answer.get("choice") in correct else 0.0
+        for option in payload["options"]:
+            if option["id"] == answer.get("choice"):
+                return 1.0 if option["correct"] else option.get("credit", 0) / 100.0
+        return 0.0
 
     def describe_answer(self, payload: Payload, answer: Answer | None) -> str:
         return _texts(payload, [answer["choice"]]) if answer else ""
@@ -142,6 +152,9 @@ class MultipleResponse(_ChoiceType):
         options, problems = build_options(fields)
         if options and not problems and not any(o["correct"] for o in options):
             problems.append(FieldProblem("options", "no option is marked correct"))
+        if any("credit" in o for o in options):
+            problems.append(FieldProblem(
+                "options", "'credit' is for single choice; multiple response shares the marks equally"))
         if problems:
             raise PayloadError(problems)
         return {"options": options}
