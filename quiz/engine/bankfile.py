@@ -316,3 +316,77 @@ def check_banks(files: Sequence[tuple[str, str]]) -> tuple[list[BankFile], list[
         slugs[bank.area.slug] = path
         banks.append(bank)
     return banks, problems
+
+
+def check_question(fields: Mapping[str, Any]) -> tuple[BankQuestion | None, list[str]]:
+    """One question's fields (as in a bank file), checked by the same rules as a bank file."""
+    check = _Checker("<form>")
+    question = _parse_question(fields, check)
+    return question, [p.message for p in check.problems]
+
+
+def question_fields(question: BankQuestion) -> dict[str, Any]:
+    """A question as the fields of a bank file, in the order people read them."""
+    fields: dict[str, Any] = {"key": question.key, "type": question.type, "difficulty": question.difficulty,
+                              "prompt": question.prompt}
+    payload = question.payload
+    if question.type in ("single_choice", "multiple_response"):
+        options = []
+        for option in payload["options"]:
+            entry: dict[str, Any] = {"text": option["text"]}
+            if option["correct"]:
+                entry["correct"] = True
+            if option.get("credit") is not None:
+                entry["credit"] = option["credit"]
+            if option.get("feedback"):
+                entry["feedback"] = option["feedback"]
+            options.append(entry)
+        fields["options"] = options
+    elif question.type == "true_false":
+        fields["answer"] = payload["answer"]
+    elif question.type == "numeric":
+        if payload["value"] is not None:
+            fields["value"] = payload["value"]
+            if payload["tolerance"]:
+                fields["tolerance"] = payload["tolerance"]
+        else:
+            fields["min"], fields["max"] = payload["min"], payload["max"]
+        if payload.get("unit"):
+            fields["unit"] = payload["unit"]
+    elif question.type == "short_text":
+        if payload["accepted"]:
+            fields["accepted"] = list(payload["accepted"])
+        if payload["case_sensitive"]:
+            fields["case_sensitive"] = True
+        if payload.get("regex"):
+            fields["regex"] = payload["regex"]
+    fields["explanation"] = question.explanation
+    if question.tags:
+        fields["tags"] = list(question.tags)
+    if question.reference:
+        fields["reference"] = question.reference
+    return fields
+
+
+class _BankDumper(yaml.SafeDumper):
+    """Multi-line text as literal blocks, so a written bank reads like a hand-written one."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value if value.endswith("\n") else value + "\n",
+                                       style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_BankDumper.add_representer(str, _represent_text)
+
+
+def dump_bank(area: BankArea, questions: Sequence[BankQuestion]) -> str:
+    """A bank file's text; parse_bank gives the same questions back."""
+    document = {
+        "area": {"slug": area.slug, "title": area.title, **({"description": area.description} if area.description
+                                                              else {})},
+        "questions": [question_fields(q) for q in questions],
+    }
+    return yaml.dump(document, Dumper=_BankDumper, sort_keys=False, allow_unicode=True, width=110)

@@ -55,12 +55,13 @@ def _security_headers(response: Response) -> Response:
 
 def register_web(app: Flask) -> None:
     from quiz.web.auth.routes import bp as auth_bp
+    from quiz.web.authoring.routes import bp as authoring_bp
     from quiz.web.hiring.routes import bp as hiring_bp
     from quiz.web.home.routes import bp as home_bp
     from quiz.web.take.routes import api as take_api
     from quiz.web.take.routes import bp as take_bp
 
-    for blueprint in (auth_bp, home_bp, take_bp, take_api, hiring_bp):
+    for blueprint in (auth_bp, home_bp, take_bp, take_api, hiring_bp, authoring_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     _setup_login(app)

@@ -446,3 +446,30 @@ def test_unknown_non_string_field_is_reported_at_its_line() -> None:
     text = ("area:\n  slug: a\n  title: A\nquestions:\n  - key: q\n    type: true_false\n    difficulty: 1\n"
             "    prompt: P\n    answer: true\n    explanation: E\n    2: x\n")
     assert [str(p) for p in parse_bank(text, "f.yaml")[1]] == ["f.yaml:11: unknown field '2' in a true_false question"]
+
+
+def test_every_shipped_bank_survives_being_written_and_read_again() -> None:
+    from quiz.engine.bankfile import dump_bank
+
+    for path in sorted(Path(__file__).resolve().parents[2].joinpath("questions").glob("*.yaml")):
+        bank, problems = parse_bank(path.read_text(encoding="utf-8"), str(path))
+        assert bank is not None and problems == []
+        again, problems = parse_bank(dump_bank(bank.area, bank.questions), "written.yaml")
+        assert problems == [] and again is not None, problems[:3]
+        assert again.area == bank.area
+        written = [(q.key, q.content_hash()) for q in again.questions]
+        assert written == [(q.key, q.content_hash()) for q in bank.questions]
+
+
+def test_check_question_uses_the_bank_file_rules() -> None:
+    from quiz.engine.bankfile import check_question
+
+    question, problems = check_question({"key": "k", "type": "true_false", "difficulty": 2, "prompt": "P?",
+                                         "answer": True, "explanation": "E."})
+    assert problems == [] and question is not None and question.payload == {"answer": True}
+    question, problems = check_question({"key": "Bad Key", "type": "single_choice", "difficulty": 5, "prompt": "",
+                                         "options": [{"text": "A"}, {"text": "a"}], "explanation": ""})
+    assert question is None
+    assert problems == ["key 'Bad Key' must be lowercase words joined by '-'", "'difficulty' must be 1, 2 or 3",
+                        "'prompt' must be non-empty text", "'explanation' must be non-empty text",
+                        "duplicate option 'a'"]

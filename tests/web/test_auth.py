@@ -18,7 +18,7 @@ def users(app: Flask) -> None:
 
 def test_login_lands_each_role_on_its_page(app: Flask, client: FlaskClient) -> None:
     users(app)
-    for role, landing in [("candidate", "/candidate"), ("manager", "/manage/"), ("instructor", "/staff"),
+    for role, landing in [("candidate", "/candidate"), ("manager", "/manage/"), ("instructor", "/author/"),
                           ("admin", "/staff")]:
         fresh = app.test_client()
         response = AuthActions(fresh).login(f"{role}@test.example", PASSWORD)

@@ -20,6 +20,8 @@ def index() -> Response | str:
         return redirect(url_for("home.candidate"))
     if current_user.role == "manager":
         return redirect(url_for("hiring.index"))
+    if current_user.role == "instructor":
+        return redirect(url_for("authoring.index"))
     return redirect(url_for("home.staff"))
 
 
