@@ -55,6 +55,7 @@ def _security_headers(response: Response) -> Response:
 
 def register_web(app: Flask) -> None:
     from quiz.web.auth.routes import bp as auth_bp
+    from quiz.web.authoring import statistics  # noqa: F401  (its routes join the authoring blueprint)
     from quiz.web.authoring.routes import bp as authoring_bp
     from quiz.web.hiring.routes import bp as hiring_bp
     from quiz.web.home.routes import bp as home_bp
