@@ -45,7 +45,7 @@ def test_the_assessment_statistics_page_and_csv(app: Flask, client: FlaskClient)
     # totals 2 and 1: mean 1.50, median 1.50, sample sd sqrt(0.5) = 0.71
     assert "<th scope=\"row\">Finished attempts</th><td>2</td>" in page
     assert "<td>1.50</td>" in page and "<td>0.71</td>" in page
-    assert "facility 1.00 above 0.95" in page and 'aria-label="not defined">–' in page
+    assert "facility 1.00 above 0.95" in page and 'aria-label="not defined">\u2013' in page
     rows = list(csv.reader(io.StringIO(client.get(
         f"/author/statistics/assessments/{assessment_id}.csv").get_data(as_text=True))))
     header, body = rows[0], rows[1:]
