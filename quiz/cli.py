@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from getpass import getpass
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from quiz.clock import utcnow
+from quiz.engine import conversion
 from quiz.errors import QuizError
 from quiz.models import Role
 from quiz.services import accounts, attempts, banks, demo
@@ -67,6 +69,23 @@ def banks_load(paths: tuple[str, ...]) -> None:
         f"Loaded {len(report.areas)} area(s): added {report.added}, new version "
         f"{report.new_version}, unchanged {report.unchanged}, retired {report.retired}."
     )
+
+
+@banks_cli.command("convert")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.argument("target", type=click.Path(dir_okay=False))
+def banks_convert(source: str, target: str) -> None:
+    """Convert between Moodle GIFT (.gift, .txt) and the bank format (.yaml), by file extension."""
+    if not conversion.can_convert(source, target):
+        raise click.UsageError("Convert a .gift or .txt file to .yaml, or a .yaml file to .gift.")
+    problems, text = conversion.convert(Path(source).read_text(encoding="utf-8"), source, target)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo("Nothing was written: fix the problems above first.", err=True)
+        sys.exit(1)
+    Path(target).write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {target}.")
 
 
 @users_cli.command("create")

@@ -54,6 +54,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,  # uploads (GIFT files) and forms; larger requests get a 413
         "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "10000")),
         # Invitations are mailed only when MAIL_SERVER is set; managers can always copy the link.
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,

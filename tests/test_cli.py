@@ -226,3 +226,52 @@ def test_demo_with_the_shipped_banks(app: Flask, runner: FlaskCliRunner) -> None
     assert third.exit_code == 0
     with in_app(app):
         assert db.session.scalar(select(func.count()).select_from(Invitation)) == 7
+
+
+SINGLE_CATEGORY_GIFT = """// a GIFT file with one category
+$CATEGORY: $course$/Web basics
+
+// difficulty: 1
+::status-created::Which status says a resource was created?{=201 Created#Right. ~200 OK#Too vague.
+####201 Created names the new resource in Location.}
+
+::get-is-safe::GET is safe.{TRUE####GET must not change state.}
+"""
+
+
+def test_banks_convert_gift_to_yaml_and_back(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "web.gift"
+    source.write_text(SINGLE_CATEGORY_GIFT)
+    target = tmp_path / "web.yaml"
+    result = runner.invoke(args=["banks", "convert", str(source), str(target)])
+    assert result.exit_code == 0, result.output
+    from quiz.engine.bankfile import parse_bank
+
+    bank, problems = parse_bank(target.read_text(), str(target))
+    assert problems == [] and bank is not None
+    assert (bank.area.slug, bank.area.title) == ("web-basics", "Web basics")
+    first, second = bank.questions
+    assert (first.key, first.type, first.difficulty) == ("status-created", "single_choice", 1)
+    assert [(o["text"], o["correct"], o["feedback"]) for o in first.payload["options"]] == [
+        ("201 Created", True, "Right."), ("200 OK", False, "Too vague.")]
+    assert (second.key, second.payload, second.difficulty) == ("get-is-safe", {"answer": True}, 2)
+    back = tmp_path / "again.gift"
+    assert runner.invoke(args=["banks", "convert", str(target), str(back)]).exit_code == 0
+    again = tmp_path / "again.yaml"
+    assert runner.invoke(args=["banks", "convert", str(back), str(again)]).exit_code == 0
+    round_trip, _ = parse_bank(again.read_text(), str(again))
+    assert [q.content_hash() for q in round_trip.questions] == [q.content_hash() for q in bank.questions]
+
+
+def test_banks_convert_reports_problems_by_line_and_writes_nothing(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "out.yaml"
+    problems = Path(__file__).parent / "data" / "gift" / "problems.gift"
+    result = runner.invoke(args=["banks", "convert", str(problems), str(target)])
+    assert result.exit_code == 1 and not target.exists()
+    assert f"{problems}:3: unsupported: matching" in result.output
+    assert f"{problems}:5: unsupported: essay" in result.output
+    many = runner.invoke(args=["banks", "convert", str(Path(__file__).parent / "data" / "gift" / "everything.gift"),
+                               str(target)])
+    assert many.exit_code == 1 and "categories" in many.output and not target.exists()
+    wrong = runner.invoke(args=["banks", "convert", str(problems), str(tmp_path / "out.gift")])
+    assert wrong.exit_code == 2

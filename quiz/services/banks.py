@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from quiz.engine.bankfile import BankFile, BankProblem, check_banks
+from quiz.engine.bankfile import BankArea, BankFile, BankProblem, check_banks
+from quiz.engine.gift import parse_gift
 from quiz.models import Question, QuestionBank, QuestionVersion, SkillArea, db
 from quiz.services.tx import begin_write
 
@@ -72,17 +73,30 @@ def load_banks(paths: Sequence[Path], now: datetime) -> LoadReport:
     return report
 
 
-def _load_bank(bank: BankFile, now: datetime, report: LoadReport) -> None:
+def import_banks(banks: Sequence[BankFile], now: datetime) -> LoadReport:
+    """Add imported questions (new ones added, changed ones versioned); nothing is retired."""
+    report = LoadReport()
+    begin_write()
+    for bank in banks:
+        _load_bank(bank, now, report, retire_missing=False)
+        report.areas.append(bank.area.slug)
+    db.session.commit()
+    return report
+
+
+def _load_bank(bank: BankFile, now: datetime, report: LoadReport, retire_missing: bool = True) -> None:
     area = db.session.scalar(select(SkillArea).where(SkillArea.slug == bank.area.slug))
     if area is None:
-        area = SkillArea(slug=bank.area.slug)
+        area = SkillArea(slug=bank.area.slug, title=bank.area.title, description=bank.area.description)
         db.session.add(area)
-    area.title, area.description = bank.area.title, bank.area.description
+    elif retire_missing:  # a bank file speaks for its area; an import only adds questions
+        area.title, area.description = bank.area.title, bank.area.description
     qbank = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == bank.area.slug))
     if qbank is None:
-        qbank = QuestionBank(slug=bank.area.slug, area=area)
+        qbank = QuestionBank(slug=bank.area.slug, area=area, title=bank.area.title, source=Path(bank.path).name)
         db.session.add(qbank)
-    qbank.title, qbank.source = bank.area.title, Path(bank.path).name
+    elif retire_missing:
+        qbank.title, qbank.source = bank.area.title, Path(bank.path).name
     db.session.flush()
 
     existing = {
@@ -118,8 +132,25 @@ def _load_bank(bank: BankFile, now: datetime, report: LoadReport) -> None:
                 content_hash=digest, created_at=now,
             )
         )
+    if not retire_missing:
+        return
     in_file = {item.key for item in bank.questions}
     for key, question in existing.items():
         if key not in in_file and question.retired_at is None:
             question.retired_at = now
             report.retired += 1
+
+
+def area_of(slug: str) -> BankArea | None:
+    """An existing area, as imports name it."""
+    area = db.session.scalar(select(SkillArea).where(SkillArea.slug == slug))
+    return BankArea(area.slug, area.title, area.description) if area else None
+
+
+def import_gift(text: str, path: str, default_area_slug: str | None, now: datetime) -> LoadReport:
+    """A Moodle GIFT file into the banks; nothing is saved if any question has a problem."""
+    default = area_of(default_area_slug) if default_area_slug else None
+    imported = parse_gift(text, path, default)
+    if imported.problems:
+        raise BankFilesInvalid(imported.problems)
+    return import_banks(imported.banks, now)

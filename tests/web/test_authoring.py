@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quiz.engine.bankfile import parse_bank
 from quiz.models import Question, QuestionVersion, db
@@ -191,3 +191,32 @@ def test_only_instructors_and_admins_author(app: Flask, client: FlaskClient, who
     if who:
         assert post_form(other, "/author/banks/web-apis/questions/is-it/retire").status_code == expected
         assert post_form(other, "/author/banks", {"slug": "x", "title": "X"}).status_code == expected
+
+
+def test_a_gift_upload_imports_every_question_or_nothing(app: Flask, client: FlaskClient) -> None:
+    import io as _io
+    from pathlib import Path
+
+    arrange(app, client)
+    data_dir = Path(__file__).resolve().parent.parent / "data" / "gift"
+    bad = post_form(client, "/author/import", {"area": "web-apis", "file": (
+        _io.BytesIO((data_dir / "problems.gift").read_bytes()), "problems.gift")},
+        content_type="multipart/form-data")
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Nothing was imported" in page
+    assert "<td>3</td><td>unsupported: matching</td>" in page
+    with in_app(app):
+        assert db.session.scalar(select(Question.id)) is None
+    good = post_form(client, "/author/import", {"area": "web-apis", "file": (
+        _io.BytesIO((data_dir / "everything.gift").read_bytes()), "everything.gift")},
+        content_type="multipart/form-data")
+    assert good.status_code == 200, good.get_data(as_text=True)[:3000]
+    assert "added" in good.get_data(as_text=True)
+    with in_app(app):
+        assert db.session.scalar(select(func.count()).select_from(Question)) >= 10
+    again = post_form(client, "/author/import", {"area": "web-apis", "file": (
+        _io.BytesIO((data_dir / "everything.gift").read_bytes()), "everything.gift")},
+        content_type="multipart/form-data")
+    assert "added 0, new version 0" in again.get_data(as_text=True)
+    missing = post_form(client, "/author/import", {"area": "web-apis"}, content_type="multipart/form-data")
+    assert missing.status_code == 400

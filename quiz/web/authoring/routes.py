@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from quiz.engine.bankfile import BankQuestion, question_fields
 from quiz.errors import InvalidInput, QuizError
-from quiz.services import authoring
+from quiz.services import authoring, banks
 from quiz.web.access import now, role_required
 from quiz.web.authoring.forms import ActionForm, BankForm, ImportForm, QuestionForm
 
@@ -104,9 +104,10 @@ def fill_form(form: QuestionForm, question: BankQuestion) -> None:
 @role_required(*AUTHORS)
 def index() -> str:
     import_form = ImportForm()
-    banks = authoring.list_banks()
-    import_form.area.choices = [(b.slug, b.title) for b in banks]
-    return render_template("author/index.html", banks=banks, bank_form=BankForm(), import_form=import_form)
+    lines = authoring.list_banks()
+    import_form.area.choices = [(b.slug, b.title) for b in lines]
+    return render_template("author/index.html", banks=lines, bank_form=BankForm(), import_form=import_form,
+                           import_enabled=True)
 
 
 @bp.route("/banks", methods=["POST"])
@@ -208,3 +209,29 @@ def download(slug: str) -> Response:
     response.headers["Content-Type"] = "application/yaml; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}.yaml"'
     return response
+
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+@bp.route("/import", methods=["POST"])
+@role_required(*AUTHORS)
+def import_gift() -> tuple[str, int]:
+    """A Moodle GIFT upload: every question saved, or nothing and the problems by line."""
+    form = ImportForm()
+    form.area.choices = [(b.slug, b.title) for b in authoring.list_banks()]
+    upload = form.file.data
+    if not form.validate() or upload is None or not getattr(upload, "filename", ""):
+        raise InvalidInput("Choose a GIFT file to import.")
+    raw = upload.read(MAX_IMPORT_BYTES + 1)
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise InvalidInput("The file is larger than 2 MB.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("The file is not UTF-8 text.") from None
+    try:
+        report = banks.import_gift(text, upload.filename, form.area.data or None, now())
+    except banks.BankFilesInvalid as exc:
+        return render_template("author/import_report.html", problems=exc.problems, report=None), 400
+    return render_template("author/import_report.html", problems=[], report=report), 200
