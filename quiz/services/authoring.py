@@ -58,6 +58,17 @@ def create_bank(slug: str, title: str, description: str) -> str:
     return slug
 
 
+def update_bank(slug: str, title: str, description: str) -> None:
+    """A bank's title and description (its slug is its identity and stays)."""
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise InvalidInput("Give the bank a title of at most 200 characters.")
+    begin_write()
+    bank = _bank(slug)
+    bank.title, bank.area.title, bank.area.description = title, title, description.strip()
+    db.session.commit()
+
+
 def _bank(slug: str) -> QuestionBank:
     bank = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == slug))
     if bank is None:

@@ -220,3 +220,14 @@ def test_a_gift_upload_imports_every_question_or_nothing(app: Flask, client: Fla
     assert "added 0, new version 0" in again.get_data(as_text=True)
     missing = post_form(client, "/author/import", {"area": "web-apis"}, content_type="multipart/form-data")
     assert missing.status_code == 400
+
+
+def test_a_bank_is_edited_but_keeps_its_slug(app: Flask, client: FlaskClient) -> None:
+    arrange(app, client)
+    saved = post_form(client, "/author/banks/web-apis/edit", {"slug": "ignored", "title": "Web APIs and HTTP",
+                                                              "description": "Now with HTTP."})
+    assert saved.status_code == 302
+    page = client.get("/author/banks/web-apis").get_data(as_text=True)
+    assert "Web APIs and HTTP" in page and "Now with HTTP." in page
+    assert post_form(client, "/author/banks/web-apis/edit", {"slug": "web-apis", "title": ""}).status_code == 400
+    assert post_form(client, "/author/banks/nothing/edit", {"slug": "x", "title": "X"}).status_code == 404

@@ -124,7 +124,20 @@ def create_bank() -> WerkzeugResponse:
 @bp.route("/banks/<slug>")
 @role_required(*AUTHORS)
 def bank(slug: str) -> str:
-    return render_template("author/bank.html", bank=authoring.bank_view(slug), action=ActionForm())
+    view = authoring.bank_view(slug)
+    form = BankForm(slug=view.slug, title=view.title, description=view.description)
+    return render_template("author/bank.html", bank=view, action=ActionForm(), bank_form=form)
+
+
+@bp.route("/banks/<slug>/edit", methods=["POST"])
+@role_required(*AUTHORS)
+def edit_bank(slug: str) -> WerkzeugResponse:
+    form = BankForm()
+    if not form.validate():
+        raise InvalidInput("Give the bank a title.")
+    authoring.update_bank(slug, form.title.data or "", form.description.data or "")
+    flash("The bank is saved.", "info")
+    return redirect(url_for("authoring.bank", slug=slug))
 
 
 def _question_page(slug: str, form: QuestionForm, editing: str | None) -> WerkzeugResponse | tuple[str, int]:
