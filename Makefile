@@ -13,7 +13,7 @@ PORT   ?= 5000
 
 run: setup instance/secret_key db banks demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
 test: setup lint
 	$(BIN)/pytest $(PYTEST_ARGS)

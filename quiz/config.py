@@ -51,7 +51,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "1") == "1",  # off only for plain-http local use
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,  # uploads (GIFT files) and forms; larger requests get a 413
@@ -63,6 +63,11 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_SENDER": env.get("MAIL_SENDER") or None,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") == "1",
+        # Staff sessions end after this long without a request, and this long after logging in.
+        "STAFF_IDLE_TIMEOUT": timedelta(minutes=int(env.get("STAFF_IDLE_MINUTES", "30"))),
+        "STAFF_ABSOLUTE_TIMEOUT": timedelta(hours=int(env.get("STAFF_ABSOLUTE_HOURS", "10"))),
         "QUESTIONS_DIR": env.get("QUESTIONS_DIR")
         or str(Path(__file__).resolve().parent.parent / "questions"),
     }

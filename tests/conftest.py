@@ -47,6 +47,7 @@ def make_app(database_url: str, **extra: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "QUESTIONS_DIR": str(DATA),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt in the product
+        "RATELIMIT_ENABLED": False,  # on in the product; the tests of the limits switch it on
         **extra,
     })
 

@@ -34,10 +34,16 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # Part of every session's identity: bumping it (logout, password change) ends all sessions.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.active
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the session version."""
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

@@ -29,11 +29,25 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password_policy(password: str) -> None:
+COMMON_PASSWORDS = frozenset({
+    "password123", "password1234", "qwertyuiop", "1234567890", "0123456789", "12345678910", "iloveyou123",
+    "administrator", "letmein1234", "welcome1234", "passw0rd123", "qwerty12345", "abcdefghij", "1q2w3e4r5t",
+    "changeme123", "trustno1234", "football123", "sunshine123", "monkey12345", "dragon12345",
+})
+
+
+def check_password_policy(password: str, email: str = "") -> None:
+    """At least 10 characters, not a well-known password, not the email address (ASVS 2.1)."""
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"The password must have at least {MIN_PASSWORD} characters.")
     if len(password) > MAX_PASSWORD:
         raise InvalidInput(f"The password must have at most {MAX_PASSWORD} characters.")
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
+        raise InvalidInput("That password is too easy to guess: choose a longer, less common one.")
+    local = email.split("@")[0].lower()
+    if len(local) >= 4 and local in lowered:
+        raise InvalidInput("The password must not contain your email address.")
 
 
 def create_user(
@@ -46,7 +60,7 @@ def create_user(
     if role not in set(Role):
         raise InvalidInput(f"Unknown role '{role}' (known: {', '.join(Role)}).")
     if password is not None:
-        check_password_policy(password)
+        check_password_policy(password, email)
     begin_write()
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         db.session.rollback()
@@ -68,6 +82,7 @@ def set_password(user_id: int, password: str) -> None:
         db.session.rollback()
         raise InvalidInput("No such account.")
     user.password_hash = hash_password(password)
+    user.session_version += 1
     db.session.commit()
 
 
@@ -82,12 +97,39 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def load_user(user_id: str) -> User | None:
-    """The user a session cookie names, if it still exists and is active."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """The user a session cookie names ("id:version"), if active and the session not ended since."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def candidate_for_link(user_id: int) -> User | None:
+    """The candidate an invitation link signs in (a link is a credential of its own)."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active and user.role == "candidate" else None
+
+
+def end_sessions(user_id: int) -> None:
+    """End every session of this user: cookies issued before no longer authenticate."""
+    begin_write()
+    user = db.session.get(User, user_id)
+    if user is not None:
+        user.session_version += 1
+    db.session.commit()
+
+
+def change_password(user_id: int, current: str, new: str) -> None:
+    """Change a password after checking the current one; every session of the user ends."""
+    user = db.session.get(User, user_id)
+    if user is None or user.password_hash is None or not check_password_hash(user.password_hash, current):
+        raise InvalidInput("The current password is not right.")
+    check_password_policy(new, user.email)
+    set_password(user_id, new)
 
 
 def count_users() -> int:

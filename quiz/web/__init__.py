@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
-from flask_login import LoginManager
+from datetime import datetime
+
+from flask import Flask, Response, current_app, render_template, request, session
+from flask_login import LoginManager, current_user, logout_user
 
 from quiz.services import accounts
+from quiz.web.access import now
 from quiz.web.errors import error_response, register_error_handlers, wants_json
+from quiz.web.limits import limiter
 from quiz.web.markdown import render_inline, render_markdown
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -41,6 +45,27 @@ def _setup_login(app: Flask) -> None:
         return render_template("auth/login.html", form=form, message=message), 401
 
 
+def _enforce_staff_timeouts():  # type: ignore[no-untyped-def]
+    """Staff sessions end after a while idle and a while after login; candidates' do not
+    (an attempt may be long, and its clock is the attempt's deadline)."""
+    if not current_user.is_authenticated or current_user.role == "candidate":
+        return None
+    moment = now()
+    try:
+        logged_in = datetime.fromisoformat(session["_login_at"])
+        seen = datetime.fromisoformat(session["_seen_at"])
+    except (KeyError, TypeError, ValueError):
+        logged_in = seen = moment
+        session["_login_at"] = moment.isoformat()
+    config = current_app.config
+    if moment - seen > config["STAFF_IDLE_TIMEOUT"] or moment - logged_in > config["STAFF_ABSOLUTE_TIMEOUT"]:
+        logout_user()
+        session.clear()
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    session["_seen_at"] = moment.isoformat()
+    return None
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -66,6 +91,8 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     _setup_login(app)
+    limiter.init_app(app)
+    app.before_request(_enforce_staff_timeouts)
     app.after_request(_security_headers)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["inline_markdown"] = render_inline

@@ -70,8 +70,9 @@ def test_accounts_authenticate_only_active_users_with_the_right_password() -> No
     assert accounts.authenticate("mixed.case@test.example", "wrong-horse-battery") is None
     invited = accounts.create_user("nopass@test.example", "candidate", None, T0)
     assert accounts.authenticate("nopass@test.example", "") is None and invited.password_hash is None
-    user = accounts.load_user(str(user_id))
+    user = accounts.load_user(f"{user_id}:1")
+    assert accounts.load_user(str(user_id)) is None and accounts.load_user(f"{user_id}:2") is None
     user.active = False
     db.session.commit()
     assert accounts.authenticate("mixed.case@test.example", "correct-horse-battery") is None
-    assert accounts.load_user(str(user_id)) is None and accounts.load_user("x1") is None
+    assert accounts.load_user(f"{user_id}:1") is None and accounts.load_user("x1:1") is None

@@ -120,6 +120,7 @@ def test_revoked_and_expired_links(app: Flask, client: FlaskClient) -> None:
     app.config["CLOCK"] = lambda: T0 + timedelta(days=2)
     expired = stranger.get(link)
     assert expired.status_code == 409 and "expired" in expired.get_data(as_text=True)
+    login(client, "manager@test.example")  # two days idle ended the manager's session
     assert post_form(client, f"/manage/invitations/{invitation_id}/extend", {"days": "7"}).status_code == 302
     assert stranger.get(link).status_code == 302
     assert post_form(client, f"/manage/invitations/{invitation_id}/revoke").status_code == 302

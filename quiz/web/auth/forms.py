@@ -13,3 +13,8 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     pass
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
+    new = PasswordField("New password (at least 10 characters)", validators=[DataRequired(), Length(max=256)])

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quiz.errors import InvalidInput, NotFound
 from quiz.services import accounts, attempts, invitations
 from quiz.services.attempts import ClientInfo
 from quiz.web.access import now, role_required
+from quiz.web.auth.routes import start_session
+from quiz.web.limits import INVITATION_LIMIT, limiter
 from quiz.web.take.forms import AnswerForm, FinishForm, StartForm
 
 bp = Blueprint("take", __name__)
@@ -23,15 +25,14 @@ def client() -> ClientInfo:
 
 
 @bp.route("/i/<token>")
+@limiter.limit(INVITATION_LIMIT)
 def open_invitation(token: str) -> Response:
     """An invitation link: the candidate is signed in as themselves, no password needed."""
     opened = invitations.open_invitation(token, now())
-    candidate = accounts.load_user(str(opened.candidate_id))
+    candidate = accounts.candidate_for_link(opened.candidate_id)
     if candidate is None:
         raise NotFound("This invitation link is not valid.")
-    session.clear()
-    login_user(candidate)
-    session.permanent = True
+    start_session(candidate)
     if opened.attempt_id is not None:
         return redirect(url_for("take.resume", attempt_id=opened.attempt_id))
     return redirect(url_for("home.candidate"))
