@@ -3,6 +3,7 @@
 from quiz.models.accounts import Role, User
 from quiz.models.assessments import Assessment, AssessmentSection, AssessmentShare, Invitation
 from quiz.models.attempts import INTEGRITY_KINDS, AreaResult, Attempt, AttemptItem, IntegrityEvent
+from quiz.models.audit import AuditEvent
 from quiz.models.banks import Question, QuestionBank, QuestionVersion, SkillArea
 from quiz.models.base import db
 
@@ -14,6 +15,7 @@ __all__ = [
     "AssessmentShare",
     "Attempt",
     "AttemptItem",
+    "AuditEvent",
     "IntegrityEvent",
     "Invitation",
     "Question",

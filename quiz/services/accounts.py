@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz.errors import Conflict, InvalidInput
 from quiz.models import Role, User, db
+from quiz.services import audit
 from quiz.services.tx import begin_write
 
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
@@ -70,11 +71,13 @@ def create_user(
         password_hash=hash_password(password) if password is not None else None,
     )
     db.session.add(user)
+    db.session.flush()
+    audit.record(None, "user.create", "user", user.email, now, role=role)
     db.session.commit()
     return user
 
 
-def set_password(user_id: int, password: str) -> None:
+def set_password(user_id: int, password: str, actor_id: int | None = None, now: datetime | None = None) -> None:
     check_password_policy(password)
     begin_write()
     user = db.session.get(User, user_id)
@@ -83,6 +86,8 @@ def set_password(user_id: int, password: str) -> None:
         raise InvalidInput("No such account.")
     user.password_hash = hash_password(password)
     user.session_version += 1
+    if now is not None:
+        audit.record(actor_id, "user.password", "user", user.email, now)
     db.session.commit()
 
 
@@ -123,13 +128,13 @@ def end_sessions(user_id: int) -> None:
     db.session.commit()
 
 
-def change_password(user_id: int, current: str, new: str) -> None:
+def change_password(user_id: int, current: str, new: str, now: datetime) -> None:
     """Change a password after checking the current one; every session of the user ends."""
     user = db.session.get(User, user_id)
     if user is None or user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise InvalidInput("The current password is not right.")
     check_password_policy(new, user.email)
-    set_password(user_id, new)
+    set_password(user_id, new, actor_id=user_id, now=now)
 
 
 def count_users() -> int:

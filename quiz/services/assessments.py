@@ -24,6 +24,7 @@ from quiz.models import (
     User,
     db,
 )
+from quiz.services import audit
 from quiz.services.access import assessment_for, readable_assessments_clause
 from quiz.services.tx import begin_write
 
@@ -81,11 +82,13 @@ def create_assessment(owner_id: int, spec: AssessmentInput, now: datetime) -> in
     assessment = Assessment(owner_id=owner_id, created_at=now)
     _apply_spec(assessment, spec)
     db.session.add(assessment)
+    db.session.flush()
+    audit.record(owner_id, "assessment.create", "assessment", assessment.id, now, title=assessment.title)
     db.session.commit()
     return assessment.id
 
 
-def update_assessment(user_id: int, assessment_id: int, spec: AssessmentInput) -> None:
+def update_assessment(user_id: int, assessment_id: int, spec: AssessmentInput, now: datetime) -> None:
     """Rewrite an assessment's settings: only its owner, and only before anyone has started it."""
     problems = _check_spec(spec)
     if problems:
@@ -99,6 +102,7 @@ def update_assessment(user_id: int, assessment_id: int, spec: AssessmentInput) -
         assessment.sections.remove(section)
     db.session.flush()
     _apply_spec(assessment, spec)
+    audit.record(user_id, "assessment.update", "assessment", assessment_id, now, title=assessment.title)
     db.session.commit()
 
 
@@ -115,6 +119,7 @@ def close_assessment(user_id: int, assessment_id: int, now: datetime) -> None:
     assessment = assessment_for(user_id, assessment_id, owner_only=True)
     if assessment.closed_at is None:
         assessment.closed_at = now
+        audit.record(user_id, "assessment.close", "assessment", assessment_id, now)
     db.session.commit()
 
 
@@ -130,6 +135,7 @@ def share_assessment(user_id: int, assessment_id: int, email: str, now: datetime
         AssessmentShare.assessment_id == assessment_id, AssessmentShare.user_id == other.id))
     if exists is None:
         db.session.add(AssessmentShare(assessment_id=assessment_id, user_id=other.id, created_at=now))
+        audit.record(user_id, "assessment.share", "assessment", assessment_id, now, shared_with=other.email)
     db.session.commit()
 
 

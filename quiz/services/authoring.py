@@ -15,6 +15,7 @@ from quiz.engine.bankfile import SLUG, BankArea, BankQuestion, check_question, d
 from quiz.engine.types import get_type
 from quiz.errors import Conflict, InvalidInput, NotFound
 from quiz.models import Question, QuestionBank, QuestionVersion, SkillArea, db
+from quiz.services import audit
 from quiz.services.attempts import OptionView, QuestionView
 from quiz.services.tx import begin_write
 
@@ -38,7 +39,7 @@ def list_banks() -> list[BankLine]:
     return [BankLine(*row) for row in rows]
 
 
-def create_bank(slug: str, title: str, description: str) -> str:
+def create_bank(actor_id: int, slug: str, title: str, description: str, now: datetime) -> str:
     """A new bank with its skill area; the slug names both."""
     slug, title = slug.strip(), title.strip()
     if not SLUG.fullmatch(slug) or len(slug) > 64:
@@ -54,11 +55,12 @@ def create_bank(slug: str, title: str, description: str) -> str:
         area = SkillArea(slug=slug, title=title, description=description.strip())
         db.session.add(area)
     db.session.add(QuestionBank(slug=slug, title=title, area=area, source=None))
+    audit.record(actor_id, "bank.create", "bank", slug, now, title=title)
     db.session.commit()
     return slug
 
 
-def update_bank(slug: str, title: str, description: str) -> None:
+def update_bank(actor_id: int, slug: str, title: str, description: str, now: datetime) -> None:
     """A bank's title and description (its slug is its identity and stays)."""
     title = title.strip()
     if not title or len(title) > 200:
@@ -66,6 +68,7 @@ def update_bank(slug: str, title: str, description: str) -> None:
     begin_write()
     bank = _bank(slug)
     bank.title, bank.area.title, bank.area.description = title, title, description.strip()
+    audit.record(actor_id, "bank.update", "bank", slug, now, title=title)
     db.session.commit()
 
 
@@ -140,7 +143,8 @@ class SaveOutcome:
     version: int
 
 
-def save_question(slug: str, fields: Mapping[str, Any], now: datetime, editing: str | None = None) -> SaveOutcome:
+def save_question(actor_id: int, slug: str, fields: Mapping[str, Any], now: datetime,
+                  editing: str | None = None) -> SaveOutcome:
     """Add a question, or give an edited one a new version (unchanged content: nothing)."""
     checked = check(fields)
     if editing is not None and checked.key != editing:
@@ -170,11 +174,13 @@ def save_question(slug: str, fields: Mapping[str, Any], now: datetime, editing: 
         prompt=checked.prompt, payload=checked.payload, explanation=checked.explanation, tags=list(checked.tags),
         reference=checked.reference, content_hash=digest, created_at=now,
     ))
+    audit.record(actor_id, "question.add" if outcome == "added" else "question.version", "question",
+                 f"{slug}:{checked.key}", now, version=question.latest_number)
     db.session.commit()
     return SaveOutcome(checked.key, outcome, question.latest_number)
 
 
-def set_retired(slug: str, key: str, retired: bool, now: datetime) -> None:
+def set_retired(actor_id: int, slug: str, key: str, retired: bool, now: datetime) -> None:
     """Retire a question (not drawn for new attempts, never deleted), or bring it back."""
     begin_write()
     bank = _bank(slug)
@@ -183,6 +189,7 @@ def set_retired(slug: str, key: str, retired: bool, now: datetime) -> None:
         db.session.rollback()
         raise NotFound("No such question in this bank.")
     question.retired_at = now if retired else None
+    audit.record(actor_id, "question.retire" if retired else "question.restore", "question", f"{slug}:{key}", now)
     db.session.commit()
 
 

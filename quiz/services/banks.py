@@ -12,6 +12,7 @@ from sqlalchemy import select
 from quiz.engine.bankfile import BankArea, BankFile, BankProblem, check_banks
 from quiz.engine.gift import parse_gift
 from quiz.models import Question, QuestionBank, QuestionVersion, SkillArea, db
+from quiz.services import audit
 from quiz.services.tx import begin_write
 
 BANK_SUFFIXES = (".yaml", ".yml")
@@ -69,17 +70,21 @@ def load_banks(paths: Sequence[Path], now: datetime) -> LoadReport:
     for bank in banks:
         _load_bank(bank, now, report)
         report.areas.append(bank.area.slug)
+    audit.record(None, "bank.load", "bank", ",".join(report.areas), now, added=report.added,
+                 new_version=report.new_version, retired=report.retired)
     db.session.commit()
     return report
 
 
-def import_banks(banks: Sequence[BankFile], now: datetime) -> LoadReport:
+def import_banks(banks: Sequence[BankFile], now: datetime, actor_id: int | None = None) -> LoadReport:
     """Add imported questions (new ones added, changed ones versioned); nothing is retired."""
     report = LoadReport()
     begin_write()
     for bank in banks:
         _load_bank(bank, now, report, retire_missing=False)
         report.areas.append(bank.area.slug)
+    audit.record(actor_id, "bank.import", "bank", ",".join(report.areas), now, added=report.added,
+                 new_version=report.new_version)
     db.session.commit()
     return report
 
@@ -147,10 +152,10 @@ def area_of(slug: str) -> BankArea | None:
     return BankArea(area.slug, area.title, area.description) if area else None
 
 
-def import_gift(text: str, path: str, default_area_slug: str | None, now: datetime) -> LoadReport:
+def import_gift(actor_id: int, text: str, path: str, default_area_slug: str | None, now: datetime) -> LoadReport:
     """A Moodle GIFT file into the banks; nothing is saved if any question has a problem."""
     default = area_of(default_area_slug) if default_area_slug else None
     imported = parse_gift(text, path, default)
     if imported.problems:
         raise BankFilesInvalid(imported.problems)
-    return import_banks(imported.banks, now)
+    return import_banks(imported.banks, now, actor_id)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from quiz.errors import Conflict, InvalidInput, NotFound
 from quiz.models import Attempt, Invitation, User, db
-from quiz.services import mail
+from quiz.services import audit, mail
 from quiz.services.access import assessment_for
 from quiz.services.accounts import EMAIL, normalise_email
 from quiz.services.tx import begin_write
@@ -164,6 +164,8 @@ def invite_candidate(user_id: int, assessment_id: int, entry: CandidateInput, no
     if isinstance(outcome, str):
         db.session.rollback()
         raise Conflict(outcome[0].upper() + outcome[1:] + ".")
+    db.session.flush()
+    audit.record(user_id, "invitation.create", "invitation", outcome.id, now, email=normalise_email(entry.email))
     db.session.commit()
     invited = Invited(outcome.id, normalise_email(entry.email), token_for(outcome.token_salt or ""), False)
     return _mail([invited], link_for, now)[0]
@@ -225,6 +227,9 @@ def invite_many(user_id: int, assessment_id: int, text: str, now: datetime,
         if problem is not None:
             report.rejected.append((number, line, problem))
         seen.setdefault(email, number)
+    db.session.flush()
+    for invitation, email in created:
+        audit.record(user_id, "invitation.create", "invitation", invitation.id, now, email=email, bulk=True)
     db.session.commit()
     report.rejected.sort()
     invited = [Invited(inv.id, email, token_for(inv.token_salt or ""), False) for inv, email in created]
@@ -284,6 +289,7 @@ def revoke_invitation(user_id: int, invitation_id: int, now: datetime) -> None:
         raise Conflict("The candidate has started: the invitation can no longer be revoked.")
     if invitation.revoked_at is None:
         invitation.revoked_at = now
+        audit.record(user_id, "invitation.revoke", "invitation", invitation_id, now)
     db.session.commit()
 
 
@@ -298,6 +304,7 @@ def extend_invitation(user_id: int, invitation_id: int, expires_at: datetime, no
         db.session.rollback()
         raise Conflict("This invitation was revoked.")
     invitation.expires_at = expires_at
+    audit.record(user_id, "invitation.extend", "invitation", invitation_id, now, expires_at=expires_at.isoformat())
     db.session.commit()
 
 

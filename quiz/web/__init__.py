@@ -79,6 +79,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def register_web(app: Flask) -> None:
+    from quiz.web.admin.routes import bp as admin_bp
     from quiz.web.auth.routes import bp as auth_bp
     from quiz.web.authoring import statistics  # noqa: F401  (its routes join the authoring blueprint)
     from quiz.web.authoring.routes import bp as authoring_bp
@@ -87,7 +88,7 @@ def register_web(app: Flask) -> None:
     from quiz.web.take.routes import api as take_api
     from quiz.web.take.routes import bp as take_bp
 
-    for blueprint in (auth_bp, home_bp, take_bp, take_api, hiring_bp, authoring_bp):
+    for blueprint in (auth_bp, home_bp, take_bp, take_api, hiring_bp, authoring_bp, admin_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     _setup_login(app)

@@ -64,7 +64,7 @@ def change_password() -> Response | str | tuple[str, int]:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user.id, form.current.data or "", form.new.data or "")
+            accounts.change_password(current_user.id, form.current.data or "", form.new.data or "", now())
         except QuizError as exc:
             return render_template("auth/password.html", form=form, message=exc.message), exc.status
         logout_user()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from quiz.engine.bankfile import BankQuestion, question_fields
@@ -116,7 +117,8 @@ def create_bank() -> WerkzeugResponse:
     form = BankForm()
     if not form.validate():
         raise InvalidInput("Give the bank a slug and a title.")
-    slug = authoring.create_bank(form.slug.data or "", form.title.data or "", form.description.data or "")
+    slug = authoring.create_bank(current_user.id, form.slug.data or "", form.title.data or "",
+                                 form.description.data or "", now())
     flash("The bank is created. Add its first question.", "info")
     return redirect(url_for("authoring.bank", slug=slug))
 
@@ -135,7 +137,7 @@ def edit_bank(slug: str) -> WerkzeugResponse:
     form = BankForm()
     if not form.validate():
         raise InvalidInput("Give the bank a title.")
-    authoring.update_bank(slug, form.title.data or "", form.description.data or "")
+    authoring.update_bank(current_user.id, slug, form.title.data or "", form.description.data or "", now())
     flash("The bank is saved.", "info")
     return redirect(url_for("authoring.bank", slug=slug))
 
@@ -154,7 +156,7 @@ def _question_page(slug: str, form: QuestionForm, editing: str | None) -> Werkze
             question = authoring.check(fields)
             return render_template("author/question_form.html", form=form, slug=slug, bank_title=title,
                                    editing=editing, preview_q=authoring.preview(question, title)), 200
-        saved = authoring.save_question(slug, fields, now(), editing=editing)
+        saved = authoring.save_question(current_user.id, slug, fields, now(), editing=editing)
     except QuizError as exc:
         return render_template("author/question_form.html", form=form, slug=slug, bank_title=title,
                                editing=editing, error=exc.message), exc.status
@@ -201,7 +203,7 @@ def history(slug: str, key: str) -> str:
 @role_required(*AUTHORS)
 def retire(slug: str, key: str) -> WerkzeugResponse:
     ActionForm()
-    authoring.set_retired(slug, key, True, now())
+    authoring.set_retired(current_user.id, slug, key, True, now())
     flash(f"'{key}' is retired: it is no longer drawn for new attempts.", "info")
     return redirect(url_for("authoring.bank", slug=slug))
 
@@ -210,7 +212,7 @@ def retire(slug: str, key: str) -> WerkzeugResponse:
 @role_required(*AUTHORS)
 def restore(slug: str, key: str) -> WerkzeugResponse:
     ActionForm()
-    authoring.set_retired(slug, key, False, now())
+    authoring.set_retired(current_user.id, slug, key, False, now())
     flash(f"'{key}' is back in use.", "info")
     return redirect(url_for("authoring.bank", slug=slug))
 
@@ -244,7 +246,7 @@ def import_gift() -> tuple[str, int]:
     except UnicodeDecodeError:
         raise InvalidInput("The file is not UTF-8 text.") from None
     try:
-        report = banks.import_gift(text, upload.filename, form.area.data or None, now())
+        report = banks.import_gift(current_user.id, text, upload.filename, form.area.data or None, now())
     except banks.BankFilesInvalid as exc:
         return render_template("author/import_report.html", problems=exc.problems, report=None), 400
     return render_template("author/import_report.html", problems=[], report=report), 200

@@ -112,7 +112,7 @@ def edit_assessment(assessment_id: int) -> WerkzeugResponse | tuple[str, int]:
     form = _assessment_form(pools, overview.spec)
     if form.validate_on_submit():
         try:
-            assessments.update_assessment(current_user.id, assessment_id, _spec_from(form))
+            assessments.update_assessment(current_user.id, assessment_id, _spec_from(form), now())
         except QuizError as exc:
             return _render_form(form, pools, f"Edit: {overview.title}", exc.message, exc.status)
         flash("The assessment is saved.", "info")
