@@ -15,7 +15,7 @@ from quiz.clock import utcnow
 from quiz.engine import conversion
 from quiz.errors import QuizError
 from quiz.models import Role
-from quiz.services import accounts, attempts, banks, demo
+from quiz.services import accounts, attempts, backup, banks, demo
 
 banks_cli = AppGroup("banks", help="Check and load question bank files.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -129,6 +129,30 @@ def demo_command() -> None:
         click.echo(f"  {login.role:<10} {login.email:<26} {login.password}")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Copy the running SQLite database to PATH consistently (SQLite's online backup)."""
+    try:
+        written = backup.backup(path)
+    except QuizError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Backed up to {written}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(path: str) -> None:
+    """Bring the SQLite database back from a backup made with `backup`."""
+    try:
+        restored = backup.restore(path)
+    except QuizError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Restored {restored} from {path}.")
+
+
 def register(app: Flask) -> None:
-    for command in (banks_cli, users_cli, attempts_cli, demo_command):
+    for command in (banks_cli, users_cli, attempts_cli, demo_command, backup_command, restore_command):
         app.cli.add_command(command)

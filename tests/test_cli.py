@@ -275,3 +275,36 @@ def test_banks_convert_reports_problems_by_line_and_writes_nothing(runner: Flask
     assert many.exit_code == 1 and "categories" in many.output and not target.exists()
     wrong = runner.invoke(args=["banks", "convert", str(problems), str(tmp_path / "out.gift")])
     assert wrong.exit_code == 2
+
+
+def test_backup_and_restore(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
+    if db_backend(app) != "sqlite":  # PostgreSQL has pg_dump: the command says so and does nothing
+        result = runner.invoke(args=["backup", str(tmp_path / "copy.db")])
+        assert result.exit_code == 1 and "pg_dump" in result.output
+        assert not (tmp_path / "copy.db").exists()
+        return
+    assert runner.invoke(args=["banks", "load"]).exit_code == 0
+    copy = tmp_path / "copy.db"
+    result = runner.invoke(args=["backup", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["backup", str(copy)]).exit_code == 1  # never overwrites
+    with in_app(app):  # a change after the backup
+        from quiz.models import Question, QuestionVersion
+        db.session.execute(QuestionVersion.__table__.delete())
+        db.session.execute(Question.__table__.delete())
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Question)) == 0
+    not_ours = tmp_path / "other.db"
+    import sqlite3
+    sqlite3.connect(not_ours).execute("CREATE TABLE t (x)").connection.commit()
+    assert runner.invoke(args=["restore", str(not_ours)]).exit_code == 1
+    result = runner.invoke(args=["restore", str(copy)])
+    assert result.exit_code == 0, result.output
+    with in_app(app):
+        from quiz.models import Question
+        assert db.session.scalar(select(func.count()).select_from(Question)) == 8
+
+
+def db_backend(app: Flask) -> str:
+    with in_app(app):
+        return db.engine.url.get_backend_name()
