@@ -138,7 +138,8 @@ def _invite_one(assessment_id: int, entry: CandidateInput, manager_id: int, now:
 
 
 def _open_assessment(user_id: int, assessment_id: int) -> None:
-    assessment = assessment_for(user_id, assessment_id)
+    """Only the owner invites; others the assessment is shared with read its reports."""
+    assessment = assessment_for(user_id, assessment_id, owner_only=True)
     if assessment.closed_at is not None:
         raise Conflict("This assessment is closed: no new invitations.")
 
@@ -266,10 +267,11 @@ def _mail(invited: list[Invited], link_for: Callable[[str], str] | None, now: da
 
 
 def _managed_invitation(user_id: int, invitation_id: int) -> Invitation:
+    """An invitation of the user's own assessment: its link is a credential, so only the owner handles it."""
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
         raise NotFound("No such invitation.")
-    assessment_for(user_id, invitation.assessment_id)
+    assessment_for(user_id, invitation.assessment_id, owner_only=True)
     return invitation
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
-from quiz.errors import InvalidInput, QuizError
+from quiz.errors import InvalidInput, NotFound, QuizError
 from quiz.services import assessments, invitations, reports
 from quiz.services.assessments import FEEDBACK_LABELS, AreaPool, AssessmentInput, SectionInput
 from quiz.web.access import now, role_required
@@ -108,6 +108,8 @@ def new_assessment() -> WerkzeugResponse | tuple[str, int]:
 @role_required(*STAFF)
 def edit_assessment(assessment_id: int) -> WerkzeugResponse | tuple[str, int]:
     overview = assessments.assessment_overview(current_user.id, assessment_id)
+    if not overview.owned:
+        raise NotFound("No such assessment.")  # others may read it; only its owner changes it
     pools = assessments.area_pools()
     form = _assessment_form(pools, overview.spec)
     if form.validate_on_submit():
