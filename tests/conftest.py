@@ -6,6 +6,8 @@ The schema is built once per session by running the migrations on an empty datab
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,7 +18,8 @@ import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from quiz import create_app
 from quiz.config import load_config, test_database_url
@@ -33,11 +36,23 @@ def normalised_url(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A SQLite file, or a schema of its own in TEST_DATABASE_URL (so that test runs never collide)."""
     url = test_database_url()
-    if url:
-        return normalised_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'quiz-test.db'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'quiz-test.db'}"
+        return
+    base = make_url(normalised_url(url))
+    schema = f"quiz_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def make_app(database_url: str, **extra: Any) -> Flask:

@@ -27,7 +27,7 @@ def empty_database_url(database_url: str, tmp_path) -> Iterator[str]:  # type: i
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        yield url.set(database=name, query={}).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
