@@ -179,7 +179,11 @@ class _Checker:
 def parse_bank(text: str, path: str) -> tuple[BankFile | None, list[BankProblem]]:
     """Parse one bank file; the bank is None when it has any problem."""
     check = _Checker(path)
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)
+    except yaml.YAMLError as exc:  # a character YAML does not allow
+        mark = getattr(exc, "problem_mark", None)
+        return None, [BankProblem(path, mark.line + 1 if mark else 1, f"YAML syntax error: {exc}")]
     try:
         document = loader.get_single_data()
     except yaml.YAMLError as exc:
@@ -187,8 +191,12 @@ def parse_bank(text: str, path: str) -> tuple[BankFile | None, list[BankProblem]
         line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [BankProblem(path, line, f"YAML syntax error: {problem}")]
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        # PyYAML's own constructors raise these on values such as "2020-13-45" or "!!int abc"
+        return None, [BankProblem(path, 1, f"YAML value that cannot be read: {exc}")]
     finally:
-        loader.dispose()
+        if "loader" in locals():
+            loader.dispose()
     for line, message in loader.duplicates:
         check.add(line, message)
     if not isinstance(document, Mapping):

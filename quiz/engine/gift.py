@@ -70,6 +70,7 @@ from quiz.engine.bankfile import (
     _LinedList,
     _parse_question,
 )
+from quiz.engine.types.base import is_number
 
 FORMATS = frozenset({"markdown", "html", "plain", "moodle"})
 SPECIAL_COMMENTS = ("difficulty", "tags", "reference", "unit", "regex")
@@ -142,12 +143,17 @@ def _slugify(text: str, limit: int) -> str:
 
 
 def _number(text: str) -> int | float | None:
+    """A number within a float's range, or None (very long digit runs are not numbers here)."""
     text = text.strip()
+    if len(text) > 300:
+        return None
     if _INTEGER.fullmatch(text):
-        return int(text)
-    if _NUMBER.fullmatch(text):
-        return float(text)
-    return None
+        value: int | float = int(text)
+    elif _NUMBER.fullmatch(text):
+        value = float(text)
+    else:
+        return None
+    return value if is_number(value) else None
 
 
 def _format_number(value: int | float) -> str:

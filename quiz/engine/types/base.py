@@ -95,8 +95,10 @@ def single_value(values: Sequence[str]) -> str | None:
 
 
 def is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    """A finite int or float (not a bool, and within the range of a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False

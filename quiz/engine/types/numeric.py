@@ -89,8 +89,8 @@ class Numeric(QuestionType):
         return [answer["text"]] if answer else []
 
     def key_values(self, payload: Payload) -> list[str]:
-        value = payload["value"] if payload["value"] is not None else (payload["min"] + payload["max"]) / 2
-        return [f"{value:g}"]
+        value = payload["value"] if payload["value"] is not None else payload["min"] / 2 + payload["max"] / 2
+        return [repr(value) if isinstance(value, float) else str(value)]
 
     def grade(self, payload: Payload, answer: Answer | None) -> float:
         if not answer:
