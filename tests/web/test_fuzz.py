@@ -243,8 +243,8 @@ CONTENT_TYPES = [None, "", "application/json", "application/json; charset=latin-
                  "text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/xml"]
 RAW_BODIES = [b"", b"{", b"[1,", b'{"values": ["a"]', b"\xff\xfe\x00\x01", b"\x00" * 64, b"null", b"%zz=%%&&=",
               b"a=1&a=2&&&=", b"--x\r\nContent-Disposition: form-data\r\n\r\n", b"\xed\xa0\x80"]
-ODD_NAMES = ["csrf_token", "id", "role", "owner_id", "", "a\nb", "a\r\nb", 'x"y', "-", "options-99999999999999999999-text",
-             "sections--1-count", "sections-0", "options-0-text-x"]
+ODD_NAMES = ["csrf_token", "id", "role", "owner_id", "", "a\nb", "a\r\nb", 'x"y', "-",
+             "options-99999999999999999999-text", "sections--1-count", "sections-0", "options-0-text-x"]
 CSRF_MODES = ["valid"] * 5 + ["missing", "wrong", "other session", "garbage"]
 
 
