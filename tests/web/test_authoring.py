@@ -229,5 +229,7 @@ def test_a_bank_is_edited_but_keeps_its_slug(app: Flask, client: FlaskClient) ->
     assert saved.status_code == 302
     page = client.get("/author/banks/web-apis").get_data(as_text=True)
     assert "Web APIs and HTTP" in page and "Now with HTTP." in page
+    assert "<title>Web APIs and HTTP · Backend skills assessment</title>" in page  # the title is only the title
+    assert page.count("<details>") == 1
     assert post_form(client, "/author/banks/web-apis/edit", {"slug": "web-apis", "title": ""}).status_code == 400
     assert post_form(client, "/author/banks/nothing/edit", {"slug": "x", "title": "X"}).status_code == 404
