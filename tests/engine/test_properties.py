@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from quiz.engine.bankfile import (
@@ -40,6 +40,7 @@ from quiz.engine.bankfile import (
 )
 from quiz.engine.gift import GiftImport, export_gift, parse_gift
 from quiz.engine.types import REGISTRY, AnswerError, FieldProblem, PayloadError
+from quiz.engine.types.base import MAX_ANSWER_CHARS
 from quiz.engine.types.choice import OPTION_FIELDS
 from quiz.engine.types.shorttext import normalise
 
@@ -89,6 +90,8 @@ def assert_problems(problems: list[BankProblem], path: str, text: str) -> None:
 # BUG 7  parse_gift reads a weight it cannot read as a number (%1e999%, or a run of 301 digits or more)
 #        as no weight at all: ~%1e999%B becomes a plain wrong option and =%1e999%A a right one, where
 #        ~%500%B is reported as a weight the question cannot score.
+# BUG 8  short_text accepts an accepted answer longer than MAX_ANSWER_CHARS (1000), which answer_from_values
+#        refuses: the question's key cannot be typed, so no candidate can ever get it right.
 #
 # (Found by these properties and fixed upstream in da96108, now checked by the properties and the
 # regression tests below: a character YAML refuses, values PyYAML's constructors refuse, ints beyond the
@@ -214,7 +217,8 @@ def short_text_fields(draw: st.DrawFn) -> dict[str, Any]:
     case_sensitive = draw(st.booleans())
     fields: dict[str, Any] = {}
     regex = draw(st.none() | REGEXES)
-    accepted = draw(st.lists(texts(4), min_size=0 if regex else 1, max_size=4,
+    long_answers = st.integers(MAX_ANSWER_CHARS - 5, MAX_ANSWER_CHARS + 5).map(lambda n: "x" * (n - 1) + "!")
+    accepted = draw(st.lists(mostly(texts(4), long_answers), min_size=0 if regex else 1, max_size=4,
                              unique_by=lambda t: normalise(t.strip(), case_sensitive)))
     if accepted or draw(st.booleans()):
         fields["accepted"] = accepted[0] if len(accepted) == 1 and draw(st.booleans()) else accepted
@@ -462,7 +466,7 @@ def test_parse_bank_on_any_yaml_document(text: str) -> None:
     check_parse_bank(text)
 
 
-@fast(80)
+@fast(30)
 @given(bank_shaped_documents())
 def test_parse_bank_on_bank_shaped_documents(document: tuple[str, bool]) -> None:
     text, intact = document
@@ -473,13 +477,13 @@ def test_parse_bank_on_bank_shaped_documents(document: tuple[str, bool]) -> None
         assert [q.content_hash() for q in bank.questions] == [check_question(f)[0].content_hash() for f in fields]
 
 
-@fast(40)
+@fast(30)
 @given(mutated_bank_files())
 def test_parse_bank_on_mutated_shipped_questions(text: str) -> None:
     check_parse_bank(text)
 
 
-@fast(5)
+@fast(4)
 @given(mutated_bank_files(whole=True))
 def test_parse_bank_on_mutated_shipped_files(text: str) -> None:
     check_parse_bank(text)
@@ -668,7 +672,7 @@ def test_parse_gift_on_gift_fragments(text: str, default_area: BankArea | None) 
     check_parse_gift(text, default_area)
 
 
-@fast(200)
+@fast(100)
 @given(gift_documents(), DEFAULT_AREAS)
 def test_parse_gift_on_gift_shaped_documents(text: str, default_area: BankArea | None) -> None:
     check_parse_gift(text, default_area)
@@ -683,7 +687,7 @@ FIELD_VALUES = st.one_of(
 )
 
 
-@fast(150)
+@fast(120)
 @given(st.sampled_from(TYPE_NAMES), st.data())
 def test_payload_from_random_fields_returns_a_payload_or_raises_payload_error(type_name: str, data: Any) -> None:
     qtype = REGISTRY[type_name]
@@ -723,10 +727,11 @@ def answer_values(qtype: Any, payload: dict[str, Any]) -> st.SearchStrategy[list
         st.integers(990, 1100).map(lambda n: "9" * n),
         st.tuples(st.text(min_size=1, max_size=3), st.integers(300, 1200)).map(lambda t: t[0] * t[1]),
     )
-    return st.lists(value, max_size=3)
+    several_expected = st.lists(st.sampled_from(expected), min_size=1, max_size=4) if expected else st.nothing()
+    return st.lists(value, max_size=3) | several_expected
 
 
-@fast(200)
+@fast(120)
 @given(st.sampled_from(TYPE_NAMES), st.data())
 def test_answers_are_read_graded_and_shown_again(type_name: str, data: Any) -> None:
     qtype = REGISTRY[type_name]
@@ -746,11 +751,13 @@ def test_answers_are_read_graded_and_shown_again(type_name: str, data: Any) -> N
     assert qtype.answer_from_values(payload, shown) == answer
 
 
-@fast(200)
+@fast(120)
 @given(st.sampled_from(TYPE_NAMES), st.data())
 def test_the_key_gets_full_marks(type_name: str, data: Any) -> None:
     qtype = REGISTRY[type_name]
     payload = qtype.payload_from_fields(data.draw(valid_fields(type_name), label="fields"))
+    if type_name == "short_text":
+        assume(all(len(text) <= MAX_ANSWER_CHARS for text in payload["accepted"]))  # BUG 8
     assert isinstance(qtype.describe_key(payload), str)
     assert qtype.grade(payload, None) == 0.0
     key = qtype.key_values(payload)
@@ -764,7 +771,7 @@ def test_the_key_gets_full_marks(type_name: str, data: Any) -> None:
 # --- 4. round trips: export_gift then parse_gift, dump_bank then parse_bank ------------------------------------
 
 
-@fast(100)
+@fast(40)
 @given(banks())
 def test_round_trips_keep_every_question_or_report_it(bank_list: list[BankFile]) -> None:
     assert_gift_round_trip(bank_list)
@@ -871,7 +878,7 @@ def test_bug_5_a_line_break_in_a_comment_does_not_spill_into_the_next_question()
     assert hashes(parse_gift(text, "e.gift").banks).get(("b", "second")) == second.content_hash()
 
 
-@pytest.mark.parametrize("text", ["- " * 400 + "x", "[" * 2000, "{a: " * 1500])
+@pytest.mark.parametrize("text", ["- " * 400 + "x", "[" * 600, "{a: " * 1500])
 @known_bug(6, RecursionError)
 def test_bug_6_deeply_nested_yaml_is_a_problem(text: str) -> None:
     bank, problems = parse_bank(text, "b.yaml")
@@ -886,3 +893,14 @@ def test_bug_6_deeply_nested_yaml_is_a_problem(text: str) -> None:
 def test_bug_7_a_weight_that_is_not_a_finite_number_is_a_problem(text: str) -> None:
     result = parse_gift(text, "q.gift", DEFAULT)
     assert result.problems and not result.banks
+
+
+@known_bug(8, AnswerError)
+def test_bug_8_an_accepted_answer_can_be_typed() -> None:
+    short_text = REGISTRY["short_text"]
+    try:
+        payload = short_text.payload_from_fields({"accepted": ["x" * (MAX_ANSWER_CHARS + 1)]})
+    except PayloadError:
+        return  # the fix may refuse the question instead
+    answer = short_text.answer_from_values(payload, short_text.key_values(payload))
+    assert short_text.grade(payload, answer) == 1.0

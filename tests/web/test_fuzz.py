@@ -57,7 +57,7 @@ from tests.factories import PASSWORD, make_assessment, make_scene, make_user
 # with no example database: keep that out of the working tree.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "quiz-hypothesis"))
 
-EXAMPLES_PER_ROUTE = 25
+EXAMPLES_PER_ROUTE = int(os.environ.get("FUZZ_EXAMPLES", "25"))  # more for a longer search: FUZZ_EXAMPLES=500
 URL_ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")  # <converter(args):name> in a rule
 
 # --- the routes ------------------------------------------------------------------------------
@@ -245,6 +245,8 @@ RAW_BODIES = [b"", b"{", b"[1,", b'{"values": ["a"]', b"\xff\xfe\x00\x01", b"\x0
               b"a=1&a=2&&&=", b"--x\r\nContent-Disposition: form-data\r\n\r\n", b"\xed\xa0\x80"]
 ODD_NAMES = ["csrf_token", "id", "role", "owner_id", "", "a\nb", "a\r\nb", 'x"y', "-",
              "options-99999999999999999999-text", "sections--1-count", "sections-0", "options-0-text-x"]
+NUMBERS = ["0", "-1", "+1", " 7 ", "1_000", "0x10", "1e3", "\uff11\uff12", "\u0661", "2147483647", "2147483648",
+           "-2147483649", "9223372036854775807", "9223372036854775808", "999999999999999999", "9" * 40]
 CSRF_MODES = ["valid"] * 5 + ["missing", "wrong", "other session", "garbage"]
 
 
@@ -285,17 +287,20 @@ def form_pairs(draw: st.DrawFn, route: Route, base: dict[str, Any]) -> tuple[tup
     names = list(route.fields) or ["field"]
     for _ in range(draw(st.integers(0, 4))):
         name = draw(st.sampled_from(names))
-        how = draw(st.sampled_from(["drop", "set", "set", "wrap", "wrap", "repeat"]))
+        numbers = ["number"] * (4 if str(fields.get(name, "")).isdigit() else 1)  # more often for a number
+        how = draw(st.sampled_from(["drop", "set", "set", "wrap", "wrap", "repeat", *numbers]))
         if how == "drop":
             pairs.pop(name, None)
         elif how == "set":
             pairs[name] = [draw(values)]
+        elif how == "number":  # at the edges of the integer types, or digits Python reads and SQL does not
+            pairs[name] = [draw(st.sampled_from(NUMBERS))]
         elif how == "wrap":  # the valid value with odd characters around it, which may pass the form's checks
             pairs[name] = [draw(small_text) + str(fields.get(name, "")) + draw(small_text)]
         else:
             pairs[name] = pairs.get(name, []) + draw(st.lists(values, min_size=1, max_size=4))
     for _ in range(draw(st.integers(0, 2))):  # unknown fields, odd names, a second CSRF token
-        name = draw(st.one_of(small_text, st.sampled_from(ODD_NAMES)))
+        name = draw(st.one_of(small_text, st.sampled_from(ODD_NAMES), st.sampled_from(ODD_NAMES)))
         pairs.setdefault(name, []).append(draw(values))
     return tuple((name, value) for name, vs in pairs.items() for value in vs)
 
@@ -416,8 +421,9 @@ def nameless_part(route: Route, body: Body, postgres: bool) -> bool:
 
 def json_read_as_form(route: Route, body: Body, postgres: bool) -> bool:
     """JSON to a form route that is not an object of strings: Flask-WTF's wrap_formdata passes it
-    to ImmutableMultiDict (`false`, `1`, `[1]`: TypeError) or hands the fields dicts, numbers or
-    None (StringField.data a dict, then `.strip()` in a service; IntegerField `int(None)`)."""
+    to ImmutableMultiDict (`false`, `1`, `[1]`: TypeError), or hands the fields dicts and numbers
+    (`{"email": {}}` to share: `.strip()` in the service; `{"name": 5}` to invite: `len(5)` in
+    the Length validator)."""
     value = json_as_form(route, body)
     return value is not None and not (isinstance(value, dict) and all(
         isinstance(v, str) or (isinstance(v, list) and all(isinstance(s, str) for s in v)) for v in value.values()))
@@ -434,7 +440,7 @@ def item_id_out_of_int4(route: Route, body: Body, postgres: bool) -> bool:
     psycopg.errors.NumericValueOutOfRange "integer out of range"."""
     item_ids = [value for name, value in form_strings(route, body) if name == "item_id"]
     return postgres and route.endpoint == "take.answer" and bool(item_ids) and (
-        item_ids[0].isascii() and item_ids[0].isdigit() and int(item_ids[0]) > 2**31 - 1)
+        re.match(r"^\d{1,18}$", item_ids[0]) is not None and int(item_ids[0]) > 2**31 - 1)  # as AnswerForm
 
 
 KNOWN_5XX = (nameless_part, json_read_as_form, nul_on_postgres, item_id_out_of_int4)
