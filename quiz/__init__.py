@@ -11,6 +11,7 @@ from flask import Flask
 from quiz.config import ensure_secret_key, load_config
 from quiz.extensions import csrf, db, login_manager, migrate
 from quiz.models.sqlite import configure_sqlite
+from quiz.web.guards import install_form_guards, install_input_guards
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,7 +25,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
+    install_input_guards(app)  # before CSRF protection, which reads the form
     csrf.init_app(app)
+    install_form_guards(app)
     login_manager.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

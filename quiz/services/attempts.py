@@ -385,6 +385,19 @@ def attempt_view(
     )
 
 
+def resume_position(candidate_id: int, attempt_id: int) -> int | None:
+    """Where a returning candidate goes on: the question they were on, else the first unanswered
+    one, else the first; None when the attempt is over (its result is next)."""
+    attempt = _own_attempt(attempt_id, candidate_id)
+    if attempt.status != "in_progress":
+        return None
+    items = attempt.items
+    current = next((i for i in items if i.id == attempt.current_item_id), None)
+    unanswered = next((i for i in items if i.answer is None), None)
+    chosen = current or unanswered or (items[0] if items else None)
+    return chosen.position if chosen is not None else 1
+
+
 def _question_view(item: AttemptItem) -> QuestionView:
     version = item.question_version
     qtype = get_type(version.type)

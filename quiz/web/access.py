@@ -13,6 +13,7 @@ from flask_login import current_user
 from quiz.clock import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
+STAFF_ROLES = ("instructor", "manager", "admin")
 
 
 def role_required(*roles: str) -> Callable[[F], F]:

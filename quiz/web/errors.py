@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from quiz.errors import QuizError
-from quiz.models import db
+from quiz.services.outages import discard_session, is_database_unavailable
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -19,7 +19,9 @@ MESSAGES = {
     413: "What was sent is too large.",
     429: "Too many requests: please wait a moment and try again.",
     500: "Something went wrong on our side. Nothing you saved was lost; please try again.",
+    503: "The service is briefly unavailable. Nothing you saved was lost; please try again in a moment.",
 }
+RETRY_AFTER_SECONDS = 5
 
 
 def wants_json() -> bool:
@@ -48,10 +50,17 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response | str, int]:
         status = exc.code or 500
-        return error_response(status, MESSAGES.get(status, exc.description or "Error."))
+        # what was wrong with the input, where a check said so (not a rate limit's or a router's wording)
+        custom = exc.description if status in (400, 415) and exc.description != type(exc).description else None
+        return error_response(status, custom or MESSAGES.get(status, exc.description or "Error."))
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> tuple[Response | str, int]:
-        db.session.rollback()
+    def unexpected(exc: Exception) -> Response:
+        discard_session()
+        if is_database_unavailable(exc):
+            app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exc)
+            response = make_response(error_response(503, MESSAGES[503]))
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return error_response(500, MESSAGES[500])
+        return make_response(error_response(500, MESSAGES[500]))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from quiz.models import Attempt, AttemptItem, db
 from quiz.services import attempts
-from tests.conftest import T0, in_app
+from tests.conftest import T0, csrf_token, in_app
 from tests.factories import Scene, make_scene
 from tests.web.helpers import item_id, login, post_form, save_json, save_url
 
@@ -164,3 +166,63 @@ def test_an_expired_session_gets_a_clear_answer(app: Flask, client: FlaskClient)
     assert missing.status_code == forged.status_code == 400
     assert "security token" in forged.json["error"]
     assert snapshot(app) == before
+
+
+def test_malformed_requests_are_refused_before_any_form_reads_them(app: Flask, client: FlaskClient) -> None:
+    _, mine, _, _ = begin(app, client)
+    html = client.get(f"/attempts/{mine}/q/1").get_data(as_text=True)
+    page = f"/attempts/{mine}/q/1"
+    fields = {"item_id": str(item_id(html)), "flag_present": "1", "answer": "a", "action": "next"}
+    before = snapshot(app)
+
+    as_json = client.post(page, json=fields, headers={"X-CSRFToken": csrf_token(client)})
+    assert as_json.status_code == 415 and "not JSON" in as_json.get_data(as_text=True)
+
+    boundary = "b0undary"
+    nameless = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf_token(client)}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; na\r\nme="answer"\r\n\r\na\r\n--{boundary}--\r\n')
+    response = client.post(page, data=nameless.encode(), content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400 and "has no name" in response.get_data(as_text=True)
+
+    with_nul = post_form(client, page, {**fields, "answer": "a\x00b"})
+    assert with_nul.status_code == 400 and "NUL character" in with_nul.get_data(as_text=True)
+    api_nul = save_json(client, save_url(html), {"values": ["a\x00"]})
+    assert api_nul.status_code == 400 and "NUL character" in api_nul.json["error"]
+    assert client.get("/manage?q=%00").status_code == 400
+
+    assert post_form(client, page, {**fields, "item_id": str(2**31)}).status_code == 400  # beyond any stored id
+    for url in (f"/attempts/{2**31}/q/1", f"/attempts/{10**20}/result", f"/attempts/{mine}/q/{2**63}"):
+        assert client.get(url).status_code == 404, url
+    assert save_json(client, f"/api/attempts/{mine}/items/{2**40}", {"values": ["a"]}).status_code == 404
+    assert snapshot(app) == before
+
+
+def test_a_database_that_cannot_be_reached_gets_a_503_to_retry(
+        app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, mine, _, _ = begin(app, client)
+    html = client.get(f"/attempts/{mine}/q/1").get_data(as_text=True)
+    before = snapshot(app)
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise OperationalError("UPDATE attempt_item ...", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(attempts, "save_answer", unreachable)
+    monkeypatch.setattr(attempts, "attempt_view", unreachable)
+    api = save_json(client, save_url(html), {"values": ["a"]})
+    assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+    assert "briefly unavailable" in api.json["error"]
+    page = client.get(f"/attempts/{mine}/q/1")
+    assert page.status_code == 503 and "Nothing you saved was lost" in page.get_data(as_text=True)
+    monkeypatch.undo()
+    assert snapshot(app) == before
+    assert save_json(client, save_url(html), {"values": ["a"]}).status_code == 200  # the retry succeeds
+
+
+def test_resume_leads_the_owner_back_to_the_question_they_were_on(app: Flask, client: FlaskClient) -> None:
+    _, mine, theirs, _ = begin(app, client)
+    assert client.get(f"/attempts/{mine}").headers["Location"].endswith(f"/attempts/{mine}/q/1")  # nothing seen yet
+    client.get(f"/attempts/{mine}/q/3")
+    assert client.get(f"/attempts/{mine}").headers["Location"].endswith(f"/attempts/{mine}/q/3")
+    assert client.get(f"/attempts/{theirs}").status_code == 404
+    assert post_form(client, f"/attempts/{mine}/finish").status_code == 302
+    assert client.get(f"/attempts/{mine}").headers["Location"].endswith(f"/attempts/{mine}/result")

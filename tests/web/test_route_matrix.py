@@ -66,7 +66,8 @@ Row = tuple[int, int, int, int, int, int, int]
 EXPECTED: dict[str, Row] = {
     "admin.audit_log":                     (401, 403, 403, 403, 403, 403, 200),
     "auth.login":                          (200, 200, 200, 200, 200, 200, 200),
-    "auth.change_password":                (401, 200, 200, 200, 200, 200, 200),
+    # candidates sign in by their invitation link and have no password to change
+    "auth.change_password":                (401, 403, 403, 200, 200, 200, 200),
     "auth.logout":                         (401, 302, 302, 302, 302, 302, 302),
     "home.index":                          (302, 302, 302, 302, 302, 302, 302),
     "home.candidate":                      (401, 200, 200, 403, 403, 403, 403),
@@ -74,8 +75,8 @@ EXPECTED: dict[str, Row] = {
     # an invitation link signs in its candidate, whoever held the session before
     "take.open_invitation":                (302, 302, 302, 302, 302, 302, 302),
     "take.start":                          (401, 302, 404, 403, 403, 403, 403),
-    # resume only redirects to the question page, for any candidate (that page then says 404)
-    "take.resume":                         (401, 302, 302, 403, 403, 403, 403),
+    # resume leads the owner on (A's attempt is finished: to its result); anyone else: 404
+    "take.resume":                         (401, 302, 404, 403, 403, 403, 403),
     "take.question":                       (401, 404, 200, 403, 403, 403, 403),
     "take.answer":                         (401, 409, 404, 403, 403, 403, 403),
     "take.confirm_finish":                 (401, 404, 200, 403, 403, 403, 403),

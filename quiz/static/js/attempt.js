@@ -114,7 +114,9 @@
         markNavigator(result.data.answered, result.data.flagged);
         if (pending !== null) { send(); } else { runAfterFlush(); }
       } else if (result.status >= 500 || result.status === 429) {
-        retryLater(body);
+        retryLater(body, result.status === 503
+          ? "The server is briefly unavailable: your last change is not saved yet. Retrying…"
+          : "Your last change is not saved yet. Retrying…");
       } else {
         // The server refused this answer (time up, not a number...): say why, do not retry.
         setStatus((result.data && result.data.error) || "This answer was not saved.", "refused");
@@ -126,9 +128,9 @@
     });
   }
 
-  function retryLater(body) {
+  function retryLater(body, message) {
     if (pending === null) { pending = body; }  // a newer change replaces the failed one
-    setStatus("Connection lost: your last change is not saved yet. Retrying…", "offline");
+    setStatus(message || "Connection lost: your last change is not saved yet. Retrying…", "offline");
     window.clearTimeout(retryTimer);
     retryTimer = window.setTimeout(send, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 10000);

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from quiz.errors import QuizError
 from quiz.services import accounts
-from quiz.web.access import now
+from quiz.web.access import STAFF_ROLES, now, role_required
 from quiz.web.auth.forms import LoginForm, LogoutForm, PasswordForm
 from quiz.web.limits import LOGIN_LIMIT, limiter
 
@@ -59,7 +59,7 @@ def logout() -> Response:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@role_required(*STAFF_ROLES)  # candidates sign in by their invitation link and have no password
 def change_password() -> Response | str | tuple[str, int]:
     form = PasswordForm()
     if form.validate_on_submit():

@@ -18,6 +18,6 @@ class AnswerForm(FlaskForm):
     and are read from the raw form (`answer`, repeated for several choices); the engine
     checks them."""
 
-    item_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,18}$")])
+    item_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}\Z")])
     flag_present = HiddenField()
     action = StringField(validators=[InputRequired(), Regexp(r"^(prev|next|save|finish|goto:\d{1,4})$")])

@@ -49,7 +49,10 @@ def start(invitation_id: int) -> Response:
 @bp.route("/attempts/<int:attempt_id>")
 @role_required("candidate")
 def resume(attempt_id: int) -> Response:
-    return redirect(url_for("take.question", attempt_id=attempt_id, position=1))
+    position = attempts.resume_position(current_user.id, attempt_id)
+    if position is None:
+        return redirect(url_for("take.result", attempt_id=attempt_id))
+    return redirect(url_for("take.question", attempt_id=attempt_id, position=position))
 
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET"])
