@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -59,6 +59,8 @@ def register_error_handlers(app: Flask) -> None:
         discard_session()
         if is_database_unavailable(exc):
             app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exc)
+            # The page is shown as to nobody in particular: the account cannot be read now.
+            g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
             response = make_response(error_response(503, MESSAGES[503]))
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from quiz.models import Attempt, AttemptItem, db
-from quiz.services import attempts
+from quiz.services import accounts, attempts
 from tests.conftest import T0, csrf_token, in_app
 from tests.factories import Scene, make_scene
 from tests.web.helpers import item_id, login, post_form, save_json, save_url
@@ -208,11 +208,13 @@ def test_a_database_that_cannot_be_reached_gets_a_503_to_retry(
 
     monkeypatch.setattr(attempts, "save_answer", unreachable)
     monkeypatch.setattr(attempts, "attempt_view", unreachable)
+    monkeypatch.setattr(accounts, "load_user", unreachable)  # the page's header cannot read the account either
     api = save_json(client, save_url(html), {"values": ["a"]})
     assert api.status_code == 503 and api.headers["Retry-After"] == "5"
     assert "briefly unavailable" in api.json["error"]
     page = client.get(f"/attempts/{mine}/q/1")
     assert page.status_code == 503 and "Nothing you saved was lost" in page.get_data(as_text=True)
+    assert "Briefly unavailable" in page.get_data(as_text=True) and page.headers["Retry-After"] == "5"
     monkeypatch.undo()
     assert snapshot(app) == before
     assert save_json(client, save_url(html), {"values": ["a"]}).status_code == 200  # the retry succeeds
