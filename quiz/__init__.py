@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quiz.config import ensure_secret_key, load_config
 from quiz.extensions import csrf, db, login_manager, migrate
@@ -21,6 +22,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     ensure_secret_key(app.config, app.instance_path)
+    if hops := app.config.get("TRUSTED_PROXIES", 0):  # client address and https as the proxy saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)

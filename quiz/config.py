@@ -63,6 +63,8 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_SENDER": env.get("MAIL_SENDER") or None,
+        # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: trust none of them).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") == "1",
         # Staff sessions end after this long without a request, and this long after logging in.

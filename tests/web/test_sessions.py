@@ -7,7 +7,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 
 from tests.conftest import T0, AuthActions, in_app, make_app
@@ -110,6 +110,23 @@ def test_security_headers_and_hsts_over_https(app: Flask, client: FlaskClient) -
     assert plain.headers["Referrer-Policy"] == "same-origin" and "Strict-Transport-Security" not in plain.headers
     secure = client.get("/login", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    assert "Strict-Transport-Security" not in client.get("/login", headers=forwarded).headers  # no proxy trusted
+
+
+def test_a_trusted_proxy_tells_the_scheme_and_the_client_address(app: Flask, database_url: str) -> None:
+    behind_proxy = make_app(database_url, TRUSTED_PROXIES=1)
+    seen = {}
+
+    @behind_proxy.get("/_probe")
+    def probe() -> str:
+        seen["address"], seen["secure"] = request.remote_addr, request.is_secure
+        return "ok"
+
+    response = behind_proxy.test_client().get("/_probe", headers={"X-Forwarded-Proto": "https",
+                                                                   "X-Forwarded-For": "203.0.113.9"})
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert seen == {"address": "203.0.113.9", "secure": True}
 
 
 def limited_app(database_url: str, **extra: object) -> Flask:
