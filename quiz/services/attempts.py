@@ -495,7 +495,8 @@ def finish_attempt(candidate_id: int, attempt_id: int, now: datetime) -> str:
             if status == "finished" else "It was closed without a score, as this assessment says."
         )
         raise TimeUp(f"Time was up for this attempt before it was submitted. {outcome}")
-    _score_and_finish(attempt, now, "submitted")
+    # In the grace period the page submits itself when its countdown ends: submitted at the deadline.
+    _score_and_finish(attempt, now, "submitted" if now < attempt.deadline_at else "autosubmitted")
     db.session.commit()
     return "finished"
 
