@@ -9,14 +9,27 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint setup db banks demo clean
+.PHONY: run test lint browser setup db banks demo clean
 
 run: setup instance/secret_key db banks demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
-test: setup lint
+test: setup lint browser
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The end-to-end tests drive Debian's Chromium, never a browser a tool downloads.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the end-to-end tests"; \
+	    apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+	  else \
+	    echo "The end-to-end tests need Debian's Chromium at $(CHROMIUM):"; \
+	    echo "  sudo apt-get install chromium    (or CHROMIUM=/path/to/chromium make test)"; \
+	    exit 1; \
+	  fi; }
 
 lint: setup
 	$(BIN)/ruff check .
