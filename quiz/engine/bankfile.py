@@ -27,6 +27,8 @@ MAX_KEY = 100
 MAX_SLUG = 64
 MAX_TITLE = 200
 MAX_REFERENCE = 500
+MAX_DEPTH = 50  # lists and mappings inside each other: a bank file needs 5, and PyYAML recurses on each
+TOO_DEEP = f"the document is nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)"
 
 
 @dataclass(frozen=True)
@@ -102,12 +104,52 @@ class _LinedList(list[Any]):
     where: _Lined
 
 
+class _TooDeep(yaml.YAMLError):
+    """Lists and mappings nested deeper than MAX_DEPTH, where the loader stopped."""
+
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__(TOO_DEEP)
+        self.mark = mark
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers line numbers and refuses duplicate keys."""
+    """A safe loader that remembers line numbers, refuses duplicate keys, and stops at MAX_DEPTH levels
+    of nesting (PyYAML composes and constructs recursively: a deeper document would raise RecursionError)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[int, str]] = []
+        self.composing = 0
+        self.constructing = 0
+
+    def _enter(self) -> None:
+        self.composing += 1
+        if self.composing > MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark)
+
+    def compose_sequence_node(self, anchor: str | None) -> yaml.SequenceNode:
+        try:
+            self._enter()
+            return super().compose_sequence_node(anchor)
+        finally:
+            self.composing -= 1
+
+    def compose_mapping_node(self, anchor: str | None) -> yaml.MappingNode:
+        try:
+            self._enter()
+            return super().compose_mapping_node(anchor)
+        finally:
+            self.composing -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # aliases can nest deeper than the text does: '&a [x]', '&b [*a]', '&c [*b]'...
+        self.constructing += 1
+        try:
+            if self.constructing > MAX_DEPTH + 1:
+                raise _TooDeep(node.start_mark)
+            return super().construct_object(node, deep)
+        finally:
+            self.constructing -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LinedDict:
@@ -186,6 +228,10 @@ def parse_bank(text: str, path: str) -> tuple[BankFile | None, list[BankProblem]
         return None, [BankProblem(path, mark.line + 1 if mark else 1, f"YAML syntax error: {exc}")]
     try:
         document = loader.get_single_data()
+    except _TooDeep as exc:
+        return None, [BankProblem(path, exc.mark.line + 1 if exc.mark else 1, TOO_DEEP)]
+    except RecursionError:  # MAX_DEPTH keeps PyYAML well within the limit, unless the caller is deep already
+        return None, [BankProblem(path, 1, TOO_DEEP)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
@@ -266,7 +312,9 @@ def _parse_question(item: Mapping[str, Any], check: _Checker) -> BankQuestion | 
         check.add(line, "missing field 'type'")
     elif qtype is None:
         known = ", ".join(sorted(REGISTRY))
-        check.add(_line_of(item, "type", line), f"unknown type '{type_name}' (known: {known})")
+        # a value that is not text is not quoted back: a list built from aliases can be huge when written out
+        named = f"unknown type '{type_name}'" if isinstance(type_name, str) else "'type' must be the name of a type"
+        check.add(_line_of(item, "type", line), f"{named} (known: {known})")
     allowed = COMMON_FIELDS | (qtype.fields if qtype else frozenset())
     if qtype is not None:
         check.unknown(item, allowed, f"a {qtype.name} question")
@@ -334,7 +382,8 @@ def check_question(fields: Mapping[str, Any]) -> tuple[BankQuestion | None, list
 
 
 def question_fields(question: BankQuestion) -> dict[str, Any]:
-    """A question as the fields of a bank file, in the order people read them."""
+    """A question as the fields of a bank file, in the order people read them: the checks build the same
+    question from them (a field is left out only where its default gives the same payload)."""
     fields: dict[str, Any] = {"key": question.key, "type": question.type, "difficulty": question.difficulty,
                               "prompt": question.prompt}
     payload = question.payload
@@ -346,7 +395,7 @@ def question_fields(question: BankQuestion) -> dict[str, Any]:
                 entry["correct"] = True
             if option.get("credit") is not None:
                 entry["credit"] = option["credit"]
-            if option.get("feedback"):
+            if option.get("feedback") is not None:  # "" is kept: no feedback and empty feedback differ
                 entry["feedback"] = option["feedback"]
             options.append(entry)
         fields["options"] = options
@@ -355,18 +404,18 @@ def question_fields(question: BankQuestion) -> dict[str, Any]:
     elif question.type == "numeric":
         if payload["value"] is not None:
             fields["value"] = payload["value"]
-            if payload["tolerance"]:
+            if not (payload["tolerance"] == 0 and type(payload["tolerance"]) is int):  # 0, the default
                 fields["tolerance"] = payload["tolerance"]
         else:
             fields["min"], fields["max"] = payload["min"], payload["max"]
-        if payload.get("unit"):
+        if payload.get("unit") is not None:
             fields["unit"] = payload["unit"]
     elif question.type == "short_text":
         if payload["accepted"]:
             fields["accepted"] = list(payload["accepted"])
         if payload["case_sensitive"]:
             fields["case_sensitive"] = True
-        if payload.get("regex"):
+        if payload.get("regex") is not None:
             fields["regex"] = payload["regex"]
     fields["explanation"] = question.explanation
     if question.tags:
@@ -380,10 +429,18 @@ class _BankDumper(yaml.SafeDumper):
     """Multi-line text as literal blocks, so a written bank reads like a hand-written one."""
 
 
+# Line breaks other than \n: YAML reads U+0085 as \n, or as a space when it folds a quoted line, and
+# PyYAML writes all three raw in plain, single-quoted and block styles. Double quotes escape them.
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _OTHER_BREAKS.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value if value.endswith("\n") else value + "\n",
-                                       style="|")
+        # the emitter picks the chomping indicator ('|-' without a final line break, '|+' with several)
+        # and falls back to a quoted style where a block cannot hold the text exactly
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 

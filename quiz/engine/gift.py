@@ -36,12 +36,16 @@ What GIFT maps to:
 Rejected, each reported with the line where the question starts: matching, essay,
 description, missing word (text after the answer block), partial credit or several answers
 in short answer and numeric questions, feedback on a short or numeric answer (GIFT has no
-place for it here: put it in the general feedback), and choice weights that the two choice
-types cannot score the same way.
+place for it here: put it in the general feedback), choice weights that the two choice
+types cannot score the same way, and a weight that is not a finite number (``%1e999%``).
 
 Export keeps newlines inside texts, except that a blank line, or a line that would start
 with ``//``, is joined to the line before it with a ``\\n`` escape, so that it neither ends
-the question nor reads as a comment.
+the question nor reads as a comment. What GIFT cannot carry is reported, with the line of the
+question (line 1 for the area): whitespace at the ends of a text (import strips it), a
+carriage return in a text, a line break or edge spaces in a ``//`` comment, a character
+U+E000 to U+E007 anywhere. A reported line break or carriage return is still written so that
+it stays within its own question: as a newline in a text, as a space in a comment.
 """
 
 from __future__ import annotations
@@ -85,6 +89,7 @@ _PLACEHOLDER = {char: chr(0xE000 + i) for i, char in enumerate(_ESCAPED)}
 _RESTORED = {chr(0xE000 + i): ("\n" if char == "n" else char) for i, char in enumerate(_ESCAPED)}
 _ESCAPE = re.compile(r"\\([\\:#={}~n])")
 _RESERVED = re.compile("[\ue000-\ue007]")
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # where str.splitlines() breaks
 _SPECIAL = re.compile(r"[\\~=#{}:]")
 _FORMAT = re.compile(r"\[(markdown|html|plain|moodle)\]")
 _WEIGHT = re.compile(r"%([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)%")
@@ -161,12 +166,18 @@ def _format_number(value: int | float) -> str:
 
 
 def _weight(body: str) -> tuple[int | float | None, str]:
-    """A leading %N% weight and the rest of the answer."""
+    """A leading %N% weight and the rest of the answer; a weight that is not a finite number is unsupported."""
     body = body.lstrip()
     match = _WEIGHT.match(body)
     if not match:
         return None, body
-    return _number(match.group(1)), body[match.end():]
+    weight = _number(match.group(1))
+    if weight is None:
+        written = match.group(1)
+        shown = f"%{written}%" if len(written) <= 20 else f"%{written[:12]}...% ({len(written)} characters)"
+        raise _Unsupported(f"unsupported: weight {shown} is not a finite number (a weight is a percentage, "
+                           "such as %50%)")
+    return weight, body[match.end():]
 
 
 def _split_feedback(body: str) -> tuple[str, str | None]:
@@ -538,10 +549,14 @@ class _Writer:
 
     def text(self, text: str, what: str, guarded: bool = False) -> str:
         """Escaped text; newlines stay, except where a blank or '//' line would break the question."""
-        if text[:1] in (" ", "\t") or text[-1:] in (" ", "\t"):
-            self.add(f"{what} starts or ends with spaces, which GIFT does not keep")
-        if "\r" in text or _RESERVED.search(text):
-            self.add(f"{what} has a carriage return or a character U+E000 to U+E007, which GIFT cannot carry")
+        if "\r" in text:  # import reads it as a line break: written as one, it cannot end the question
+            self.add(f"{what} has a carriage return, which GIFT cannot carry")
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        marked = text.replace("\n", "x")  # a newline at either end is written as the escape \n, which import keeps
+        if marked != marked.strip():  # import strips every kind of whitespace, as str.strip() does
+            self.add(f"{what} starts or ends with whitespace, which GIFT does not keep")
+        if _RESERVED.search(text):
+            self.add(f"{what} has a character U+E000 to U+E007, which GIFT cannot carry")
         escaped = _SPECIAL.sub(lambda m: "\\" + m.group(), text)
         first, *others = escaped.split("\n")
         out = first
@@ -553,9 +568,13 @@ class _Writer:
         return out
 
     def comment(self, name: str, value: str) -> str:
-        if "\n" in value or "\r" in value or value != value.strip():
+        """A '//' comment line: a line break in the value is reported and written as a space, so that what
+        follows it cannot read as another line (a '$CATEGORY', a comment, a question)."""
+        if _LINE_BREAK.search(value) or value != value.strip():
             self.add(f"the {name} has a line break or spaces at its ends, which a GIFT comment cannot carry")
-        return f"// {name}: {value}"
+        if _RESERVED.search(value):
+            self.add(f"the {name} has a character U+E000 to U+E007, which GIFT cannot carry")
+        return f"// {name}: {_LINE_BREAK.sub(' ', value)}"
 
     def question(self, question: BankQuestion) -> str | None:
         self.line = question.line

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from quiz.engine.bankfile import BankArea, BankFile, BankQuestion, check_banks, parse_bank
+from quiz.engine.bankfile import (
+    MAX_DEPTH,
+    BankArea,
+    BankFile,
+    BankQuestion,
+    check_banks,
+    check_question,
+    dump_bank,
+    parse_bank,
+)
+from quiz.engine.types.base import MAX_ANSWER_CHARS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -131,6 +141,11 @@ def test_an_empty_question_list_is_a_valid_bank() -> None:
 def test_unknown_type_is_reported_at_the_type_line() -> None:
     text = HEADER + TRUE_FALSE.replace("type: true_false", "type: essay")
     assert problems(text) == [f"f.yaml:6: unknown type 'essay' (known: {KNOWN_TYPES})"]
+
+
+def test_a_type_that_is_not_text_is_not_written_back() -> None:
+    text = HEADER + TRUE_FALSE.replace("type: true_false", "type: [[essay], [essay]]")
+    assert problems(text) == [f"f.yaml:6: 'type' must be the name of a type (known: {KNOWN_TYPES})"]
 
 
 def test_missing_type_is_reported_at_the_question() -> None:
@@ -274,6 +289,23 @@ def test_a_tab_in_the_indentation_is_a_syntax_error_at_its_line() -> None:
     text = HEADER + TRUE_FALSE.replace("    answer: true", "\tanswer: true")  # line 9
     [problem] = problems(text)
     assert problem == "f.yaml:9: YAML syntax error: found character '\\t' that cannot start any token"
+
+
+TOO_DEEP = f"the document is nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)"
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("- " * 400 + "x", 1), ("[" * 600, 1), ("{a: " * 1500, 1),
+    ("\n\n" + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), 3),
+    ("area:\n" + "".join(f"{'  ' * depth}- a:\n" for depth in range(MAX_DEPTH)), MAX_DEPTH // 2 + 1),
+], ids=["block-lists", "flow-lists", "flow-mappings", "just-too-deep", "lists-of-mappings"])
+def test_deeply_nested_yaml_is_a_problem_at_its_line(text: str, line: int) -> None:
+    assert problems(text) == [f"f.yaml:{line}: {TOO_DEEP}"]  # not a RecursionError
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert problems(text) == ["f.yaml:1: a bank file must be a mapping with 'area' and 'questions'"]
 
 
 @pytest.mark.parametrize("text", ["- area\n- questions\n", "just words\n", ""])
@@ -461,9 +493,68 @@ def test_every_shipped_bank_survives_being_written_and_read_again() -> None:
         assert written == [(q.key, q.content_hash()) for q in bank.questions]
 
 
-def test_check_question_uses_the_bank_file_rules() -> None:
-    from quiz.engine.bankfile import check_question
+def test_an_accepted_answer_too_long_to_type_is_reported_at_its_line() -> None:
+    text = HEADER + (
+        "  - key: q1\n"  # 5
+        "    type: short_text\n"  # 6
+        "    difficulty: 1\n"  # 7
+        "    prompt: Type it.\n"  # 8
+        "    accepted:\n"  # 9
+        "      - short\n"  # 10
+        f"      - {'x' * (MAX_ANSWER_CHARS + 1)}\n"  # 11
+        "    explanation: Too long.\n"  # 12
+    )
+    assert problems(text) == [
+        f"f.yaml:11: accepted answer 2 is longer than {MAX_ANSWER_CHARS} characters, more than a candidate can type"]
 
+
+PLAIN_AREA = BankArea("b", "B", "")
+
+
+def written_and_read(fields: dict[str, object], area: BankArea = PLAIN_AREA) -> tuple[str, BankFile]:
+    """A valid question dumped with dump_bank, the text, and what parse_bank reads from it."""
+    base: dict[str, object] = {"key": "q", "type": "single_choice", "difficulty": 2, "prompt": "Q?",
+                               "explanation": "Why."}
+    if fields.get("type", "single_choice") == "single_choice":
+        base["options"] = [{"text": "A", "correct": True}, {"text": "B"}]
+    question, messages = check_question({**base, **fields})
+    assert messages == [] and question is not None
+    text = dump_bank(area, [question])
+    again = parse_clean(text)
+    assert again.area == area
+    assert [q.content_hash() for q in again.questions] == [question.content_hash()]
+    return text, again
+
+
+def test_dump_bank_keeps_empty_feedback_and_unit_and_a_float_zero_tolerance() -> None:
+    text, again = written_and_read({"options": [{"text": "A", "correct": True, "feedback": ""}, {"text": "B"}]})
+    assert "feedback: ''" in text and again.questions[0].payload["options"][0]["feedback"] == ""
+    text, again = written_and_read({"type": "numeric", "value": 4, "tolerance": 0.0, "unit": ""})
+    assert "tolerance: 0.0\n" in text and "unit: ''" in text
+    assert type(again.questions[0].payload["tolerance"]) is float
+    text, _ = written_and_read({"type": "numeric", "value": 4, "tolerance": 0})
+    assert "tolerance" not in text  # 0, the default
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("Two\nlines", "|-\n      Two\n      lines\n"), ("Ends\nwith one\n", "|\n      Ends\n      with one\n"),
+    ("Ends\nwith two\n\n", "|+\n      Ends\n      with two\n\n"),
+])
+def test_dump_bank_writes_multi_line_text_as_a_block_with_the_right_chomping(value: str, written: str) -> None:
+    text, _ = written_and_read({"options": [{"text": "A", "correct": True, "feedback": value}, {"text": "B"}]})
+    assert f"feedback: {written}" in text
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_dump_bank_escapes_the_line_breaks_yaml_reads_differently(char: str) -> None:
+    text, again = written_and_read({"prompt": f"Wait{char}what?", "type": "numeric", "value": 1,
+                                    "unit": f"m{char}s"},
+                                   area=BankArea("b", f"B{char}b", f"one{char}two\nthree"))
+    assert char not in text  # written as an escape in double quotes
+    assert again.questions[0].prompt == f"Wait{char}what?"
+
+
+def test_check_question_uses_the_bank_file_rules() -> None:
     question, problems = check_question({"key": "k", "type": "true_false", "difficulty": 2, "prompt": "P?",
                                          "answer": True, "explanation": "E."})
     assert problems == [] and question is not None and question.payload == {"answer": True}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from quiz.engine.bankfile import BankArea, BankFile, BankQuestion, parse_bank
+from quiz.engine.bankfile import BankArea, BankFile, BankQuestion, check_question, parse_bank
 from quiz.engine.gift import GiftImport, export_gift, parse_gift
 from quiz.engine.types import REGISTRY
 
@@ -338,6 +339,18 @@ def test_partial_credit_on_a_numeric_answer_is_unsupported() -> None:
     assert problems("\n::Q::How many?{#=%50%3####Why.}") == [(2, "unsupported: partial credit on a numeric answer")]
 
 
+NOT_FINITE = "is not a finite number (a weight is a percentage, such as %50%)"
+
+
+@pytest.mark.parametrize(("answers", "shown"), [
+    ("=A ~%1e999%B", "%1e999%"), ("=%1e999%A ~B", "%1e999%"), ("~%50%A ~%50%B ~%-1e999%C", "%-1e999%"),
+    ("=A ~%1" + "0" * 400 + "%B", "%100000000000...% (401 characters)"), ("=%1e999%right", "%1e999%"),
+    ("#=%1e999%3", "%1e999%"),
+], ids=["credit", "right-option", "wrong-share", "400-digits", "short-answer", "numeric"])
+def test_a_weight_that_is_not_a_finite_number_is_unsupported(answers: str, shown: str) -> None:
+    assert problems(f"\n::Q::Which?{{{answers} ####Why.}}") == [(2, f"unsupported: weight {shown} {NOT_FINITE}")]
+
+
 # --- export ----------------------------------------------------------------------------------------
 
 
@@ -527,13 +540,108 @@ def test_export_reports_what_gift_cannot_carry() -> None:
         ("b.yaml", 1, "the area has a line break or spaces at its ends, which a GIFT comment cannot carry"),
         ("b.yaml", 5, "a short text question with only a regex cannot be written in GIFT: it was left out"),
         ("b.yaml", 9, "the accepted answer 'a->b' would read as a matching question"),
-        ("b.yaml", 14, "the feedback of option a starts or ends with spaces, which GIFT does not keep"),
+        ("b.yaml", 14, "the feedback of option a starts or ends with whitespace, which GIFT does not keep"),
         ("b.yaml", 20, "a tag with a comma cannot be carried by '// tags:'"),
         ("b.yaml", 25, "the key 'Not_A_Key' would not come back the same from a GIFT title"),
         ("b.yaml", 25, "the unit has a line break or spaces at its ends, which a GIFT comment cannot carry"),
     ]
     assert "regex-only" not in text
     assert "::arrow::" in text and "::commas::" in text
+
+
+PLAIN_AREA = BankArea("b", "B", "")
+
+
+def one_bank(*questions: BankQuestion, area: BankArea = PLAIN_AREA) -> BankFile:
+    """The questions on lines 2, 3... of one bank (export reports a problem at its question's line)."""
+    return BankFile("b.yaml", area, tuple(dataclasses.replace(q, line=n) for n, q in enumerate(questions, 2)))
+
+
+def choice(key: str, feedback: str | None = None, **fields: Any) -> BankQuestion:
+    options = [{"text": "A", "correct": True, "feedback": feedback}, {"text": "B"}]
+    question, messages = check_question({"key": key, "type": "single_choice", "difficulty": 2, "prompt": "Q?",
+                                         "options": options, "explanation": "Why.", **fields})
+    assert messages == [] and question is not None
+    return question
+
+
+@pytest.mark.parametrize("feedback", ["Yes.\xa0", "\u2028Yes.", "Yes.\x0b", "\u3000Yes.", " Yes.", "Yes.\t"])
+def test_export_reports_any_whitespace_at_the_ends_of_a_text_that_import_strips(feedback: str) -> None:
+    _, found = export_gift([one_bank(choice("q", feedback))])
+    assert [(p.line, p.message) for p in found] == [
+        (2, "the feedback of option a starts or ends with whitespace, which GIFT does not keep")]
+
+
+@pytest.mark.parametrize("feedback", ["\nYes.", "Yes.\n", "Yes.\xa0\n", "Yes\u2028no.", ""])
+def test_export_writes_a_newline_at_the_ends_of_a_text_as_an_escape_that_import_keeps(feedback: str) -> None:
+    bank = one_bank(choice("q", feedback))
+    text, found = export_gift([bank])
+    assert found == []
+    assert identities(clean(text).banks) == identities([bank])
+
+
+@pytest.mark.parametrize(("fields", "area", "message"), [
+    ({"tags": ["a\ue001"]}, BankArea("b", "B", ""), (2, "the tags has a character U+E000 to U+E007, which GIFT "
+                                                        "cannot carry")),
+    ({"reference": "RFC \ue001"}, BankArea("b", "B", ""), (2, "the reference has a character U+E000 to U+E007, "
+                                                              "which GIFT cannot carry")),
+    ({}, BankArea("b", "B\ue007", ""), (1, "the area has a character U+E000 to U+E007, which GIFT cannot carry")),
+    ({}, BankArea("b", "B", "d\ue000"), (1, "the description has a character U+E000 to U+E007, which GIFT cannot "
+                                            "carry")),
+], ids=["tag", "reference", "area-title", "description"])
+def test_export_reports_a_character_reserved_for_the_importer_in_a_comment(
+        fields: dict[str, Any], area: BankArea, message: tuple[int, str]) -> None:
+    _, found = export_gift([one_bank(choice("q", **fields), area=area)])
+    assert [(p.line, p.message) for p in found] == [message]
+
+
+def test_export_reports_a_reserved_character_in_a_unit_or_regex() -> None:
+    unit = BankQuestion("u", "numeric", 2, "Q?", REGISTRY["numeric"].payload_from_fields(
+        {"value": 1, "unit": "m\ue003s"}), "Why.")
+    regex = BankQuestion("r", "short_text", 2, "Q?", REGISTRY["short_text"].payload_from_fields(
+        {"accepted": ["a"], "regex": "a\ue004"}), "Why.")
+    _, found = export_gift([one_bank(unit, regex)])
+    assert [(p.line, p.message) for p in found] == [
+        (2, "the unit has a character U+E000 to U+E007, which GIFT cannot carry"),
+        (3, "the regex has a character U+E000 to U+E007, which GIFT cannot carry")]
+
+
+LINE_BREAK = "has a line break or spaces at its ends, which a GIFT comment cannot carry"
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r", "\r\n", "\x0b", "\x85", "\u2028", "\u2029"])
+def test_a_line_break_in_a_comment_is_reported_and_stays_in_its_question(brk: str) -> None:
+    unit = BankQuestion("unit", "numeric", 2, "Q?", REGISTRY["numeric"].payload_from_fields(
+        {"value": 1, "unit": f"ms{brk}// difficulty: 3"}), "Why.")
+    regex = BankQuestion("regex", "short_text", 2, "Q?", REGISTRY["short_text"].payload_from_fields(
+        {"accepted": ["a"], "regex": f"a{brk}$CATEGORY: regex"}), "Why.")
+    bank = one_bank(choice("first", reference=f"RFC 1{brk}$CATEGORY: elsewhere"), choice("tags", tags=[f"a{brk}b"]),
+                    unit, regex, choice("last"),
+                    area=BankArea("b", f"B{brk}$CATEGORY: other", f"d{brk}// area: D"))
+    text, found = export_gift([bank])
+    description = [] if brk == "\n" else [(1, f"the description {LINE_BREAK}")]  # '// description:' escapes \n
+    assert [(p.line, p.message) for p in found] == [
+        (1, f"the area {LINE_BREAK}"), *description, (2, f"the reference {LINE_BREAK}"),
+        (3, f"the tags {LINE_BREAK}"), (4, f"the unit {LINE_BREAK}"), (5, f"the regex {LINE_BREAK}")]
+    assert [line for line in text.splitlines() if line.startswith("$CATEGORY")] == ["$CATEGORY: b"]
+    result = parse_gift(text, "e.gift")
+    assert result.problems == []  # each break is written as a space: every question comes back in its area
+    [again] = result.banks
+    assert again.area.slug == "b" and again.area.title == "B $CATEGORY: other"
+    assert [q.key for q in again.questions] == ["first", "tags", "unit", "regex", "last"]
+    assert again.questions[0].reference == "RFC 1 $CATEGORY: elsewhere"
+    assert again.questions[-1].content_hash() == bank.questions[-1].content_hash()
+
+
+def test_a_carriage_return_in_a_text_is_reported_and_written_as_a_line_break() -> None:
+    first = choice("first", prompt="One\r\r// two\r\n\r\n$CATEGORY: x")
+    bank = one_bank(first, choice("second"))
+    text, found = export_gift([bank])
+    assert [(p.line, p.message) for p in found] == [(2, "the prompt has a carriage return, which GIFT cannot carry")]
+    result = clean(text)
+    assert [q.key for q in result.banks[0].questions] == ["first", "second"]
+    assert result.banks[0].questions[0].prompt == "One\n\n// two\n\n$CATEGORY: x"
+    assert result.banks[0].questions[1].content_hash() == bank.questions[1].content_hash()
 
 
 # --- round trips -----------------------------------------------------------------------------------

@@ -196,6 +196,18 @@ def test_short_text_bad_regex_reports_the_compile_error() -> None:
     assert problem.message.startswith("'regex' does not compile: missing ), unterminated subpattern")
 
 
+def test_short_text_refuses_an_accepted_answer_too_long_to_type() -> None:
+    at_limit = "x" * MAX_ANSWER_CHARS
+    payload = SHORT.payload_from_fields({"accepted": ["short", f"  {at_limit}  "]})  # measured once trimmed
+    assert SHORT.grade(payload, SHORT.answer_from_values(payload, [at_limit])) == 1.0
+    with pytest.raises(PayloadError) as exc_info:
+        SHORT.payload_from_fields({"accepted": ["short", at_limit + "x"]})
+    [problem] = exc_info.value.problems
+    assert (problem.field, problem.message, problem.index) == (
+        "accepted", f"accepted answer 2 is longer than {MAX_ANSWER_CHARS} characters, more than a candidate can type",
+        1)
+
+
 def test_payload_error_lists_every_problem() -> None:
     with pytest.raises(PayloadError) as exc_info:
         NUMERIC.payload_from_fields({"tolerance": 1})

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from quiz.engine.types.base import (
+    MAX_ANSWER_CHARS,
     Answer,
     FieldProblem,
     Payload,
@@ -37,6 +38,11 @@ class ShortText(QuestionType):
                 "accepted", "'accepted' must be a list of non-empty texts (quote numbers: \"404\")"))
             accepted = []
         accepted = [a.strip() for a in accepted]
+        for index, answer in enumerate(accepted):
+            if len(answer) > MAX_ANSWER_CHARS:
+                problems.append(FieldProblem(
+                    "accepted", f"accepted answer {index + 1} is longer than {MAX_ANSWER_CHARS} characters, "
+                    "more than a candidate can type", index))
         case_sensitive = fields.get("case_sensitive", False)
         if not isinstance(case_sensitive, bool):
             problems.append(FieldProblem("case_sensitive", "'case_sensitive' must be true or false"))
