@@ -293,20 +293,27 @@ class Candidate:
         return self.request("POST", f"{self.attempt_url}/finish", data={"csrf_token": csrf.group(1)}).status_code
 
 
-def lost_answers(url: str, candidates: list[Candidate]) -> list[str]:
-    """Every acknowledged answer, read back from the database: what is missing or different."""
+def lost_answers(url: str, candidates: list[Any]) -> list[str]:
+    """Every acknowledged answer (each candidate's `acknowledged`: item id -> values), read back from the
+    database in batches: what is missing or different."""
     from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
 
     from quiz import create_app
     from quiz.engine.types import get_type
     from quiz.models import AttemptItem, db
 
+    acknowledged = {item_id: values for c in candidates for item_id, values in c.acknowledged.items()}
     app = create_app(app_config(url))
     lost = []
     with app.app_context():
-        for candidate in candidates:
-            for item_id, values in candidate.acknowledged.items():
-                item = db.session.scalar(select(AttemptItem).where(AttemptItem.id == item_id))
+        ids = sorted(acknowledged)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            items = {item.id: item for item in db.session.scalars(
+                select(AttemptItem).where(AttemptItem.id.in_(chunk)).options(selectinload(AttemptItem.question_version)))}
+            for item_id in chunk:
+                item, values = items.get(item_id), acknowledged[item_id]
                 if item is None:
                     lost.append(f"item {item_id}: not in the database")
                     continue
@@ -314,6 +321,7 @@ def lost_answers(url: str, candidates: list[Candidate]) -> list[str]:
                 expected = get_type(version.type).answer_from_values(version.payload, values)
                 if item.answer != expected:
                     lost.append(f"item {item_id}: acknowledged {values!r}, stored {item.answer!r}")
+            db.session.expunge_all()
         db.engine.dispose()
     return lost
 

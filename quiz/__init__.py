@@ -39,5 +39,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from quiz.web import register_web
 
     register_web(app)
+    if app.config.get("BENCHMARK_ROUTES"):
+        from quiz.web.bench.routes import bp as bench_bp
+
+        csrf.exempt(bench_bp)
+        app.register_blueprint(bench_bp)
     cli.register(app)
     return app

@@ -63,6 +63,8 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_SENDER": env.get("MAIL_SENDER") or None,
+        # The load benchmark's baselines (/bench/hello, /bench/insert); never on a real deployment.
+        "BENCHMARK_ROUTES": env.get("BENCHMARK_ROUTES", "0") == "1",
         # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: trust none of them).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

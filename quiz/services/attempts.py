@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from quiz.engine import scoring
 from quiz.engine.selection import SectionSpec, SelectionError, draw_questions, option_order
@@ -31,6 +31,7 @@ from quiz.models import (
 )
 from quiz.services.assessments import current_pool
 from quiz.services.tx import begin_write
+from quiz.services.versions import version_rules
 
 MAX_VALUES = 32
 MAX_VALUE_CHARS = 1000
@@ -433,16 +434,32 @@ def save_answer(
     flagged: bool | None,
     now: datetime,
 ) -> SaveResult:
-    """Store the answer the form values give (None: leave the answer as it is)."""
+    """Store the answer the form values give (None: leave the answer as it is).
+
+    The hot path of an attempt: one locking read of the attempt with the item, one update, the
+    commit. The lock (row lock on PostgreSQL, the write lock on SQLite) orders it with a finish.
+    """
     checked = _check_values(values) if values is not None else None
     begin_write()
-    attempt = _locked_attempt(attempt_id, candidate_id)
-    if attempt.status != "in_progress":
+    row = db.session.execute(
+        select(Attempt.candidate_id, Attempt.status, Attempt.deadline_at, Assessment.grace_seconds,
+               Assessment.overdue_policy, AttemptItem.id.label("item_id"), AttemptItem.question_version_id,
+               AttemptItem.answer, AttemptItem.flagged, AttemptItem.first_answered_at)
+        .select_from(Attempt)
+        .join(Assessment, Assessment.id == Attempt.assessment_id)
+        .outerjoin(AttemptItem, (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.id == item_id))
+        .where(Attempt.id == attempt_id)
+        .with_for_update(of=Attempt)
+    ).first()
+    if row is None or row.candidate_id != candidate_id:
+        db.session.rollback()
+        raise NotFound("No such attempt.")
+    if row.status != "in_progress":
         db.session.rollback()
         raise AttemptClosed()
-    clock = clock_of(attempt)
+    clock = AttemptClock(row.deadline_at, timedelta(seconds=row.grace_seconds), OverduePolicy(row.overdue_policy))
     if not clock.can_answer(now):
-        closed = _settle(attempt, now)
+        closed = _settle(_locked_attempt(attempt_id, candidate_id), now)
         if closed:
             db.session.commit()
         else:
@@ -451,27 +468,26 @@ def save_answer(
             "Time is up: this answer was not saved. Your earlier answers are kept."
             + ("" if closed else " You can still submit the attempt.")
         )
-    item = db.session.scalar(
-        select(AttemptItem).where(AttemptItem.id == item_id, AttemptItem.attempt_id == attempt.id)
-    )
-    if item is None:
+    if row.item_id is None:
         db.session.rollback()
         raise NotFound("This attempt has no such question.")
+    changes: dict[str, object] = {}
+    answer = row.answer
     if checked is not None:
-        version = item.question_version
+        rules = version_rules(row.question_version_id)
         try:
-            item.answer = get_type(version.type).answer_from_values(version.payload, checked)
+            answer = get_type(rules.type).answer_from_values(rules.payload, checked)
         except AnswerError as exc:
             db.session.rollback()
             raise InvalidInput(str(exc)) from None
-        item.saved_at = now
-        if item.answer is not None and item.first_answered_at is None:
-            item.first_answered_at = now
+        changes.update(answer=answer, saved_at=now)
+        if answer is not None and row.first_answered_at is None:
+            changes["first_answered_at"] = now
     if flagged is not None:
-        item.flagged = flagged
-    result = SaveResult(item.id, now, item.answer is not None, item.flagged)
+        changes["flagged"] = flagged
+    db.session.execute(update(AttemptItem).where(AttemptItem.id == item_id).values(**changes))
     db.session.commit()
-    return result
+    return SaveResult(item_id, now, answer is not None, row.flagged if flagged is None else flagged)
 
 
 def finish_attempt(candidate_id: int, attempt_id: int, now: datetime) -> str:

@@ -1,0 +1,38 @@
+"""Question versions never change once written: what the answer path needs of one is read once per
+process and database, not once per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Engine, select
+
+from quiz.models import QuestionVersion, db
+
+MAX_CACHED = 20_000
+
+
+@dataclass(frozen=True)
+class VersionRules:
+    type: str
+    payload: dict[str, Any]  # shared: read it, never change it
+
+
+_CACHES: WeakKeyDictionary[Engine, dict[int, VersionRules]] = WeakKeyDictionary()
+
+
+def version_rules(version_id: int) -> VersionRules:
+    """The type and answer data of a question version (cached per database engine, since ids are
+    only unique within one database)."""
+    cache = _CACHES.setdefault(db.engine, {})
+    rules = cache.get(version_id)
+    if rules is None:
+        row = db.session.execute(
+            select(QuestionVersion.type, QuestionVersion.payload).where(QuestionVersion.id == version_id)
+        ).one()
+        if len(cache) >= MAX_CACHED:
+            cache.clear()
+        rules = cache[version_id] = VersionRules(row.type, row.payload)
+    return rules
