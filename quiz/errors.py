@@ -17,6 +17,11 @@ class InvalidInput(QuizError):
     default_message = "Some of what was sent is not valid."
 
 
+class SessionEnded(QuizError):
+    status = 401
+    default_message = "Please log in to continue. If you were logged in, your session has ended."
+
+
 class NotAllowed(QuizError):
     status = 403
     default_message = "You do not have access to this."

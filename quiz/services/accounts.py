@@ -102,13 +102,23 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def session_identity(session_id: object) -> tuple[int, int] | None:
+    """(user id, session version) from what a session cookie holds ("id:version"); no database."""
+    if not isinstance(session_id, str):
+        return None
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit() and len(user_id) <= 9 and len(version) <= 9):
+        return None
+    return int(user_id), int(version)
+
+
 def load_user(session_id: str) -> User | None:
     """The user a session cookie names ("id:version"), if active and the session not ended since."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    identity = session_identity(session_id)
+    if identity is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    user = db.session.get(User, identity[0])
+    if user is None or not user.active or user.session_version != identity[1]:
         return None
     return user
 

@@ -11,14 +11,15 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Boolean, bindparam, func, select, update
 
 from quiz.engine import scoring
 from quiz.engine.selection import SectionSpec, SelectionError, draw_questions, option_order
 from quiz.engine.timing import AttemptClock, Outcome, OverduePolicy, deadline_for, seconds_left
 from quiz.engine.types import AnswerError, get_type
-from quiz.errors import AttemptClosed, Conflict, InvalidInput, NotFound, TimeUp
+from quiz.errors import AttemptClosed, Conflict, InvalidInput, NotAllowed, NotFound, SessionEnded, TimeUp
 from quiz.models import (
     AreaResult,
     Assessment,
@@ -27,6 +28,7 @@ from quiz.models import (
     IntegrityEvent,
     Invitation,
     QuestionVersion,
+    User,
     db,
 )
 from quiz.services.assessments import current_pool
@@ -426,6 +428,41 @@ def _check_values(values: Sequence[object]) -> list[str]:
     return strings
 
 
+# The answer save, built once: the attempt with its owner, its clock and the item, locked for the
+# transaction (row lock on PostgreSQL; SQLite's write lock is taken by BEGIN IMMEDIATE).
+_SAVE_READ = (
+    select(Attempt.candidate_id, Attempt.status, Attempt.deadline_at, Assessment.grace_seconds,
+           Assessment.overdue_policy, User.active, User.session_version, AttemptItem.id.label("item_id"),
+           AttemptItem.question_version_id, AttemptItem.answer, AttemptItem.flagged,
+           AttemptItem.first_answered_at)
+    .select_from(Attempt)
+    .join(Assessment, Assessment.id == Attempt.assessment_id)
+    .join(User, User.id == Attempt.candidate_id)
+    .outerjoin(AttemptItem, (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.id == bindparam("item_id")))
+    .where(Attempt.id == bindparam("attempt_id"))
+    .with_for_update(of=Attempt)
+)
+_SAVE_ANSWER = (
+    update(AttemptItem)
+    .where(AttemptItem.id == bindparam("item_id"))
+    .values(answer=bindparam("answer", type_=AttemptItem.answer.type), saved_at=bindparam("saved_at"),
+            first_answered_at=func.coalesce(AttemptItem.first_answered_at, bindparam("first_answered_at")),
+            flagged=func.coalesce(bindparam("flagged", type_=Boolean), AttemptItem.flagged))
+)
+_SAVE_FLAG = update(AttemptItem).where(AttemptItem.id == bindparam("item_id")).values(flagged=bindparam("flagged"))
+
+
+def _refuse_save(candidate_id: int, session_version: int | None) -> NoReturn:
+    """Why a save found no attempt of this candidate: the session ended, staff, or not theirs."""
+    db.session.rollback()
+    user = db.session.get(User, candidate_id)
+    if user is None or not user.active or (session_version is not None and user.session_version != session_version):
+        raise SessionEnded()
+    if user.role != "candidate":
+        raise NotAllowed()
+    raise NotFound("No such attempt.")
+
+
 def save_answer(
     candidate_id: int,
     attempt_id: int,
@@ -433,27 +470,22 @@ def save_answer(
     values: Sequence[object] | None,
     flagged: bool | None,
     now: datetime,
+    session_version: int | None = None,
 ) -> SaveResult:
     """Store the answer the form values give (None: leave the answer as it is).
 
-    The hot path of an attempt: one locking read of the attempt with the item, one update, the
-    commit. The lock (row lock on PostgreSQL, the write lock on SQLite) orders it with a finish.
+    The hot path of an attempt: one locking read (the attempt, its owner's session and the item),
+    one update, the commit. Given `session_version` (from the session cookie), the owner's session
+    is checked in that same read, so the request needs no separate lookup of the user.
     """
     checked = _check_values(values) if values is not None else None
     begin_write()
-    row = db.session.execute(
-        select(Attempt.candidate_id, Attempt.status, Attempt.deadline_at, Assessment.grace_seconds,
-               Assessment.overdue_policy, AttemptItem.id.label("item_id"), AttemptItem.question_version_id,
-               AttemptItem.answer, AttemptItem.flagged, AttemptItem.first_answered_at)
-        .select_from(Attempt)
-        .join(Assessment, Assessment.id == Attempt.assessment_id)
-        .outerjoin(AttemptItem, (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.id == item_id))
-        .where(Attempt.id == attempt_id)
-        .with_for_update(of=Attempt)
-    ).first()
+    row = db.session.execute(_SAVE_READ, {"attempt_id": attempt_id, "item_id": item_id}).first()
     if row is None or row.candidate_id != candidate_id:
+        _refuse_save(candidate_id, session_version)
+    if not row.active or (session_version is not None and row.session_version != session_version):
         db.session.rollback()
-        raise NotFound("No such attempt.")
+        raise SessionEnded()
     if row.status != "in_progress":
         db.session.rollback()
         raise AttemptClosed()
@@ -471,7 +503,6 @@ def save_answer(
     if row.item_id is None:
         db.session.rollback()
         raise NotFound("This attempt has no such question.")
-    changes: dict[str, object] = {}
     answer = row.answer
     if checked is not None:
         rules = version_rules(row.question_version_id)
@@ -480,12 +511,11 @@ def save_answer(
         except AnswerError as exc:
             db.session.rollback()
             raise InvalidInput(str(exc)) from None
-        changes.update(answer=answer, saved_at=now)
-        if answer is not None and row.first_answered_at is None:
-            changes["first_answered_at"] = now
-    if flagged is not None:
-        changes["flagged"] = flagged
-    db.session.execute(update(AttemptItem).where(AttemptItem.id == item_id).values(**changes))
+        db.session.execute(_SAVE_ANSWER, {"item_id": item_id, "answer": answer, "saved_at": now,
+                                          "first_answered_at": now if answer is not None else None,
+                                          "flagged": flagged})
+    elif flagged is not None:
+        db.session.execute(_SAVE_FLAG, {"item_id": item_id, "flagged": flagged})
     db.session.commit()
     return SaveResult(item_id, now, answer is not None, row.flagged if flagged is None else flagged)
 

@@ -26,6 +26,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+CANDIDATE_ONLY_ENDPOINTS = frozenset({"take_api.save"})
+
+
 def _setup_login(app: Flask) -> None:
     manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
     manager.session_protection = "basic"
@@ -48,6 +51,8 @@ def _setup_login(app: Flask) -> None:
 def _enforce_staff_timeouts():  # type: ignore[no-untyped-def]
     """Staff sessions end after a while idle and a while after login; candidates' do not
     (an attempt may be long, and its clock is the attempt's deadline)."""
+    if request.endpoint in CANDIDATE_ONLY_ENDPOINTS:
+        return None  # no staff session gets through these, and they need no lookup of the user here
     if not current_user.is_authenticated or current_user.role == "candidate":
         return None
     moment = now()

@@ -81,6 +81,9 @@ def _wrappers(view: Callable[..., Any]) -> Iterator[Callable[..., Any]]:
 def required_role(view: Callable[..., Any]) -> str:
     """The first role of `role_required(...)` we have a user for; any user for `login_required`."""
     for fn in _wrappers(view):
+        declared = getattr(fn, "required_roles", None)  # session_candidate
+        if declared:
+            return next((r for r in USERS if r in declared), declared[0])
         code = getattr(fn, "__code__", None)
         if code is None:
             continue

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from quiz.errors import InvalidInput, NotFound
 from quiz.services import accounts, attempts, invitations
 from quiz.services.attempts import ClientInfo
-from quiz.web.access import now, role_required
+from quiz.web.access import now, role_required, session_candidate
 from quiz.web.auth.routes import start_session
 from quiz.web.limits import INVITATION_LIMIT, limiter
 from quiz.web.take.forms import AnswerForm, FinishForm, StartForm
@@ -121,8 +121,8 @@ def result(attempt_id: int) -> Response | str:
 
 
 @api.route("/attempts/<int:attempt_id>/items/<int:item_id>", methods=["POST"])
-@role_required("candidate")
-def save(attempt_id: int, item_id: int) -> Response:
+@session_candidate
+def save(attempt_id: int, item_id: int, identity: tuple[int, int]) -> Response:
     """Autosave: {"values": [...], "flagged": bool}; either may be left out."""
     body: Any = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -134,7 +134,7 @@ def save(attempt_id: int, item_id: int) -> Response:
         raise InvalidInput("'flagged' must be true or false.")
     if values is None and flagged is None:
         abort(400)
-    saved = attempts.save_answer(current_user.id, attempt_id, item_id, values, flagged, now())
+    saved = attempts.save_answer(identity[0], attempt_id, item_id, values, flagged, now(), session_version=identity[1])
     return jsonify(
         item_id=saved.item_id, saved_at=saved.saved_at.isoformat(),
         answered=saved.answered, flagged=saved.flagged,
