@@ -228,3 +228,18 @@ def test_resume_leads_the_owner_back_to_the_question_they_were_on(app: Flask, cl
     assert client.get(f"/attempts/{theirs}").status_code == 404
     assert post_form(client, f"/attempts/{mine}/finish").status_code == 302
     assert client.get(f"/attempts/{mine}").headers["Location"].endswith(f"/attempts/{mine}/result")
+
+
+def test_a_save_with_a_cookie_copied_before_logout_is_refused(app: Flask, client: FlaskClient) -> None:
+    _, mine, _, _ = begin(app, client)
+    html = client.get(f"/attempts/{mine}/q/1").get_data(as_text=True)
+    copied = client.get_cookie("session").value  # type: ignore[union-attr]
+    token = csrf_token(client)
+    assert save_json(client, save_url(html), {"values": ["a"]}).status_code == 200
+    before = snapshot(app)
+    assert post_form(client, "/logout").status_code == 302
+    stale = app.test_client()
+    stale.set_cookie("session", copied)
+    response = stale.post(save_url(html), json={"values": ["b"]}, headers={"X-CSRFToken": token})
+    assert response.status_code == 401 and "session has ended" in response.json["error"]
+    assert snapshot(app) == before
