@@ -68,6 +68,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: trust none of them).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "quiz"),  # several deployments, one Redis
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") == "1",
         # Staff sessions end after this long without a request, and this long after logging in.
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=int(env.get("STAFF_IDLE_MINUTES", "30"))),
