@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quiz.errors import Conflict, InvalidInput
 from quiz.models import Role, User, db
 from quiz.services import audit
-from quiz.services.tx import begin_write
+from quiz.services.tx import begin_write, end_read
 
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD = 10
@@ -118,6 +118,7 @@ def load_user(session_id: str) -> User | None:
     if identity is None:
         return None
     user = db.session.get(User, identity[0])
+    end_read()
     if user is None or not user.active or user.session_version != identity[1]:
         return None
     return user

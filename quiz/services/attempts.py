@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from sqlalchemy import Boolean, bindparam, func, select, update
+from sqlalchemy.orm import joinedload
 
 from quiz.engine import scoring
 from quiz.engine.selection import SectionSpec, SelectionError, draw_questions, option_order
@@ -28,11 +29,12 @@ from quiz.models import (
     IntegrityEvent,
     Invitation,
     QuestionVersion,
+    SkillArea,
     User,
     db,
 )
 from quiz.services.assessments import current_pool
-from quiz.services.tx import begin_write
+from quiz.services.tx import begin_write, commit_keeping_loaded
 from quiz.services.versions import version_rules
 
 MAX_VALUES = 32
@@ -171,14 +173,12 @@ def clock_of(attempt: Attempt) -> AttemptClock:
     )
 
 
-def _locked_attempt(attempt_id: int, candidate_id: int) -> Attempt:
+def _locked_attempt(attempt_id: int, candidate_id: int, with_assessment: bool = False) -> Attempt:
     """The candidate's attempt, row-locked for this transaction; NotFound for anyone else's."""
-    attempt = db.session.scalar(
-        select(Attempt)
-        .where(Attempt.id == attempt_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    query = select(Attempt).where(Attempt.id == attempt_id).with_for_update(of=Attempt)
+    if with_assessment:  # its clock and title, in the same statement
+        query = query.options(joinedload(Attempt.assessment))
+    attempt = db.session.scalar(query.execution_options(populate_existing=True))
     if attempt is None or attempt.candidate_id != candidate_id:
         db.session.rollback()
         raise NotFound("No such attempt.")
@@ -360,32 +360,29 @@ def attempt_view(
     """What the candidate sees of an attempt at one question (settling it first if overdue).
 
     Showing a question moves the candidate's presence to it, for the time spent per question.
+    One transaction: the view is built from what it read and wrote, before the commit.
     """
-    attempt = _own_attempt(attempt_id, candidate_id)
-    if attempt.status == "in_progress":
-        begin_write()
-        attempt = _locked_attempt(attempt_id, candidate_id)
-        if not _settle(attempt, now) and position is not None:
-            shown = next((i for i in attempt.items if i.position == position), None)
-            if shown is not None:
-                _mark_presence(attempt, shown, now)
-            _note_client(attempt, client, now)
-        db.session.commit()
-        attempt = _own_attempt(attempt_id, candidate_id)
+    begin_write()
+    attempt = _locked_attempt(attempt_id, candidate_id, with_assessment=True)
     items = attempt.items
-    nav = tuple(NavEntry(i.position, i.answer is not None, i.flagged) for i in items)
-    question = None
-    if attempt.status == "in_progress" and position is not None:
-        item = next((i for i in items if i.position == position), None)
-        if item is None:
-            raise NotFound(f"This attempt has no question {position}.")
-        question = _question_view(item)
-    return AttemptView(
+    item = next((i for i in items if i.position == position), None) if position is not None else None
+    if attempt.status == "in_progress" and not _settle(attempt, now) and position is not None:
+        if item is not None:
+            _mark_presence(attempt, item, now)
+        _note_client(attempt, client, now)
+    in_progress = attempt.status == "in_progress"
+    if in_progress and position is not None and item is None:
+        db.session.commit()
+        raise NotFound(f"This attempt has no question {position}.")
+    view = AttemptView(
         attempt_id=attempt.id, title=attempt.assessment.title, status=attempt.status,
         deadline_at=attempt.deadline_at, seconds_left=seconds_left(now, attempt.deadline_at),
-        can_answer=attempt.status == "in_progress" and clock_of(attempt).can_answer(now),
-        nav=nav, question=question,
+        can_answer=in_progress and clock_of(attempt).can_answer(now),
+        nav=tuple(NavEntry(i.position, i.answer is not None, i.flagged) for i in items),
+        question=_question_view(item) if in_progress and item is not None else None,
     )
+    commit_keeping_loaded()
+    return view
 
 
 def resume_position(candidate_id: int, attempt_id: int) -> int | None:
@@ -402,7 +399,7 @@ def resume_position(candidate_id: int, attempt_id: int) -> int | None:
 
 
 def _question_view(item: AttemptItem) -> QuestionView:
-    version = item.question_version
+    version = version_rules(item.question_version_id)
     qtype = get_type(version.type)
     options: tuple[OptionView, ...] = ()
     if item.option_order:
@@ -412,7 +409,8 @@ def _question_view(item: AttemptItem) -> QuestionView:
         options = (OptionView("true", "True"), OptionView("false", "False"))
     return QuestionView(
         item_id=item.id, position=item.position, type=version.type, type_label=qtype.label,
-        area_title=item.area.title, prompt=version.prompt, options=options,
+        area_title=db.session.scalar(select(SkillArea.title).where(SkillArea.id == item.area_id)) or "",
+        prompt=version.prompt, options=options,
         values=tuple(qtype.values_from_answer(version.payload, item.answer)),
         flagged=item.flagged, unit=version.payload.get("unit"), saved_at=item.saved_at,
     )

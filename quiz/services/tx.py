@@ -22,3 +22,24 @@ def begin_write() -> None:
             return  # READ COMMITTED: each statement reads afresh, and the use case locks what it writes
         session.rollback()
     session.connection(execution_options={IMMEDIATE: True})
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session loaded: for a use case that built its result before
+    committing, so nothing (the request's user included) is read again afterwards for nothing."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def end_read() -> None:
+    """End the read-only transaction a request began (loading its user) without expiring what it
+    loaded. On SQLite a writer then begins at once (BEGIN IMMEDIATE) and nothing is read twice; on
+    PostgreSQL the transaction may simply go on."""
+    session = db.session()
+    if db.engine.dialect.name == "sqlite" and session.in_transaction() and not (
+            session.new or session.dirty or session.deleted):
+        commit_keeping_loaded()

@@ -1,5 +1,5 @@
-"""Question versions never change once written: what the answer path needs of one is read once per
-process and database, not once per request."""
+"""Question versions never change once written: what the question page and the answer save need of
+one is read once per process and database, not once per request."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ MAX_CACHED = 20_000
 class VersionRules:
     type: str
     payload: dict[str, Any]  # shared: read it, never change it
+    prompt: str
 
 
 _CACHES: WeakKeyDictionary[Engine, dict[int, VersionRules]] = WeakKeyDictionary()
@@ -30,9 +31,10 @@ def version_rules(version_id: int) -> VersionRules:
     rules = cache.get(version_id)
     if rules is None:
         row = db.session.execute(
-            select(QuestionVersion.type, QuestionVersion.payload).where(QuestionVersion.id == version_id)
+            select(QuestionVersion.type, QuestionVersion.payload, QuestionVersion.prompt)
+            .where(QuestionVersion.id == version_id)
         ).one()
         if len(cache) >= MAX_CACHED:
             cache.clear()
-        rules = cache[version_id] = VersionRules(row.type, row.payload)
+        rules = cache[version_id] = VersionRules(row.type, row.payload, row.prompt)
     return rules
