@@ -417,6 +417,10 @@ def question_fields(question: BankQuestion) -> dict[str, Any]:
             fields["case_sensitive"] = True
         if payload.get("regex") is not None:
             fields["regex"] = payload["regex"]
+    elif question.type == "sql":
+        fields["setup"], fields["solution"] = payload["setup"], payload["solution"]
+        if payload["ordered"]:
+            fields["ordered"] = True
     fields["explanation"] = question.explanation
     if question.tags:
         fields["tags"] = list(question.tags)

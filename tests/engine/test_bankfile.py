@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 QUESTIONS = ROOT / "questions"
 
-KNOWN_TYPES = "multiple_response, numeric, short_text, single_choice, true_false"
+KNOWN_TYPES = "multiple_response, numeric, short_text, single_choice, sql, true_false"
 
 # Lines 1-4 of every inline bank; its questions start on line 5.
 HEADER = "area:\n  slug: alpha\n  title: Alpha\nquestions:\n"

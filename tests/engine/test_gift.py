@@ -676,3 +676,19 @@ def test_every_shipped_bank_survives_a_round_trip(path: Path) -> None:
                 question.tags, question.reference) == (
             source.type, source.difficulty, source.prompt, source.payload, source.explanation,
             source.tags, source.reference)
+
+
+def test_export_reports_a_sql_question_as_unsupported_at_its_line() -> None:
+    text = (
+        "area:\n  slug: db\n  title: Databases\nquestions:\n"
+        "  - key: q1\n    type: true_false\n    difficulty: 1\n    prompt: x\n    answer: true\n    explanation: y\n"
+        "  - key: q2\n    type: sql\n    difficulty: 2\n    prompt: Names\n"
+        "    setup: \"CREATE TABLE t(x); INSERT INTO t VALUES (1);\"\n    solution: SELECT x FROM t\n"
+        "    explanation: z\n"
+    )
+    bank, problems = parse_bank(text, "db.yaml")
+    assert problems == [] and bank is not None
+    gift, reported = export_gift([bank])
+    assert "::q1::" in gift and "::q2::" not in gift
+    assert [(p.line, p.message) for p in reported] == [
+        (11, "the type sql cannot be written in GIFT: the question was left out")]

@@ -174,6 +174,30 @@ def short_text_fields(draw: st.DrawFn) -> dict[str, Any]:
     return fields
 
 
+SQL_SETUPS = (
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL);"
+    " INSERT INTO t VALUES (1, 'Ada', 9.5), (2, 'Bo', NULL), (3, 'Cy', 7);",
+    "CREATE TABLE n (x INTEGER); INSERT INTO n VALUES (1), (1), (2), (3);",
+)
+SQL_REFERENCES = {
+    SQL_SETUPS[0]: ("SELECT name FROM t WHERE score > 8", "SELECT id, name FROM t ORDER BY id",
+                    "SELECT count(*), avg(score) FROM t"),
+    SQL_SETUPS[1]: ("SELECT x, count(*) FROM n GROUP BY x", "SELECT DISTINCT x FROM n ORDER BY x DESC"),
+}
+
+
+@st.composite
+def sql_fields(draw: st.DrawFn) -> dict[str, Any]:
+    setup = draw(st.sampled_from(SQL_SETUPS))
+    reference = draw(st.sampled_from(SQL_REFERENCES[setup]))
+    fields: dict[str, Any] = {"setup": setup, "solution": reference}
+    if "ORDER BY" in reference and draw(st.booleans()):
+        fields["ordered"] = True
+    elif draw(st.booleans()):
+        fields["ordered"] = False
+    return fields
+
+
 def valid_fields(type_name: str) -> st.SearchStrategy[dict[str, Any]]:
     """The type's own fields in a bank file, valid by its rules."""
     if type_name in ("single_choice", "multiple_response"):
@@ -182,6 +206,8 @@ def valid_fields(type_name: str) -> st.SearchStrategy[dict[str, Any]]:
         return numeric_fields()
     if type_name == "short_text":
         return short_text_fields()
+    if type_name == "sql":
+        return sql_fields()
     return st.fixed_dictionaries({"answer": st.booleans()})
 
 

@@ -44,8 +44,8 @@ SHORT_PAYLOAD = SHORT.payload_from_fields({"accepted": ["SELECT DISTINCT", "DIST
 # --- registry -------------------------------------------------------------------------------
 
 
-def test_registry_holds_the_five_types_under_their_names() -> None:
-    assert set(REGISTRY) == {"single_choice", "multiple_response", "true_false", "numeric", "short_text"}
+def test_registry_holds_the_six_types_under_their_names() -> None:
+    assert set(REGISTRY) == {"single_choice", "multiple_response", "true_false", "numeric", "short_text", "sql"}
     assert all(t.name == name for name, t in REGISTRY.items())
 
 

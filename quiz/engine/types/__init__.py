@@ -11,10 +11,11 @@ from quiz.engine.types.base import (
 from quiz.engine.types.choice import MultipleResponse, SingleChoice
 from quiz.engine.types.numeric import Numeric
 from quiz.engine.types.shorttext import ShortText
+from quiz.engine.types.sql import SqlQuery
 from quiz.engine.types.truefalse import TrueFalse
 
 REGISTRY: dict[str, QuestionType] = {
-    t.name: t for t in (SingleChoice(), MultipleResponse(), TrueFalse(), Numeric(), ShortText())
+    t.name: t for t in (SingleChoice(), MultipleResponse(), TrueFalse(), Numeric(), ShortText(), SqlQuery())
 }
 
 
