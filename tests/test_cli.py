@@ -133,7 +133,8 @@ def test_every_deliberate_mistake_gets_one_line(runner: FlaskCliRunner, tmp_path
         f"{path}:38: duplicate key 'no-right-option' (first at line 5)",
         f"{path}:44: missing field 'explanation'",
         f"{path}:55: unknown field 'hint' in a short_text question",
-        f"{path}:57: unknown type 'essay' (known: multiple_response, numeric, short_text, single_choice, sql, true_false)",
+        f"{path}:57: unknown type 'essay' "
+        "(known: multiple_response, numeric, short_text, single_choice, sql, true_false)",
     ]
 
 
