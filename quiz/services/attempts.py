@@ -16,10 +16,11 @@ from typing import NoReturn
 from sqlalchemy import Boolean, bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
-from quiz.engine import scoring
+from quiz.engine import scoring, sqlrun
 from quiz.engine.selection import SectionSpec, SelectionError, draw_questions, option_order
 from quiz.engine.timing import AttemptClock, Outcome, OverduePolicy, deadline_for, seconds_left
 from quiz.engine.types import AnswerError, get_type
+from quiz.engine.types.sql import SqlQuery, SqlVerdict
 from quiz.errors import AttemptClosed, Conflict, InvalidInput, NotAllowed, NotFound, SessionEnded, TimeUp
 from quiz.models import (
     AreaResult,
@@ -141,6 +142,7 @@ class ReviewItem:
     fraction: float
     points: float
     max_points: float
+    sql: SqlVerdict | None = None  # a SQL question: the query, the first rows of both results, why
 
 
 @dataclass(frozen=True)
@@ -575,6 +577,7 @@ def review_item(item: AttemptItem) -> ReviewItem:
         prompt=version.prompt, answer=qtype.describe_answer(version.payload, item.answer),
         key=qtype.describe_key(version.payload), explanation=version.explanation,
         fraction=item.fraction or 0.0, points=item.points or 0.0, max_points=item.max_points,
+        sql=qtype.explain(version.payload, item.answer) if isinstance(qtype, SqlQuery) else None,
     )
 
 
@@ -630,3 +633,53 @@ def record_event(candidate_id: int, attempt_id: int, kind: str, duration_seconds
                                   duration_seconds=duration_seconds if kind == "focus_lost" else None))
     db.session.commit()
 
+
+
+# --- trying a SQL answer ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SqlTrial:
+    """The first rows of the candidate's query on the question's data, or why it did not run."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    truncated: bool
+    error: str | None
+
+
+SQL_TRIAL_ROWS = 20
+
+
+def try_sql(candidate_id: int, attempt_id: int, item_id: int, query: object, now: datetime) -> SqlTrial:
+    """Run the candidate's query on a SQL question's own data, without storing anything.
+
+    The query never touches the application's database: it runs on a fresh in-memory database built
+    from the question, in the engine's sandbox.
+    """
+    if not isinstance(query, str) or not query.strip():
+        raise InvalidInput("Write a query to run.")
+    if len(query) > MAX_VALUE_CHARS:
+        raise InvalidInput(f"The query is too long (at most {MAX_VALUE_CHARS} characters).")
+    row = db.session.execute(
+        select(Attempt.candidate_id, Attempt.status, Attempt.deadline_at, Assessment.grace_seconds,
+               Assessment.overdue_policy, AttemptItem.question_version_id)
+        .select_from(Attempt)
+        .join(Assessment, Assessment.id == Attempt.assessment_id)
+        .join(AttemptItem, (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.id == item_id))
+        .where(Attempt.id == attempt_id)
+    ).first()
+    db.session.rollback()  # nothing to keep: the query below runs elsewhere
+    if row is None or row.candidate_id != candidate_id:
+        raise NotFound("This attempt has no such question.")
+    clock = AttemptClock(row.deadline_at, timedelta(seconds=row.grace_seconds), OverduePolicy(row.overdue_policy))
+    if row.status != "in_progress" or not clock.can_answer(now):
+        raise AttemptClosed()
+    rules = version_rules(row.question_version_id)
+    if rules.type != "sql":
+        raise InvalidInput("Only a SQL question runs queries.")
+    try:
+        result = sqlrun.run_query(rules.payload["setup"], query, max_rows=SQL_TRIAL_ROWS, truncate=True)
+    except sqlrun.QueryError as exc:
+        return SqlTrial((), (), False, str(exc))
+    return SqlTrial(tuple(result.columns), tuple(sqlrun.preview_rows(result, SQL_TRIAL_ROWS)), result.truncated, None)

@@ -1,4 +1,5 @@
-"""Rate limits on the endpoints that guess at secrets: logging in and invitation links.
+"""Rate limits on the endpoints that guess at secrets (logging in, invitation links) and on the one
+that costs the most to serve (running a candidate's SQL, per attempt).
 
 Counts are kept in memory by default (one process); set RATELIMIT_STORAGE_URI to a Redis URL
 (redis://host:6379/0) so that every gunicorn worker and machine shares them.
@@ -13,3 +14,4 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 LOGIN_LIMIT = "10 per minute;50 per hour"
 INVITATION_LIMIT = "20 per minute;200 per hour"
+SQL_RUN_LIMIT = "20 per minute;300 per hour"  # per attempt: each run builds a database and runs a query

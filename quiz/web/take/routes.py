@@ -13,7 +13,7 @@ from quiz.services import accounts, attempts, invitations
 from quiz.services.attempts import ClientInfo
 from quiz.web.access import now, role_required, session_candidate
 from quiz.web.auth.routes import start_session
-from quiz.web.limits import INVITATION_LIMIT, limiter
+from quiz.web.limits import INVITATION_LIMIT, SQL_RUN_LIMIT, limiter
 from quiz.web.take.forms import AnswerForm, FinishForm, StartForm
 
 bp = Blueprint("take", __name__)
@@ -139,6 +139,23 @@ def save(attempt_id: int, item_id: int, identity: tuple[int, int]) -> Response:
         item_id=saved.item_id, saved_at=saved.saved_at.isoformat(),
         answered=saved.answered, flagged=saved.flagged,
     )
+
+
+def _attempt_key() -> str:
+    return f"sql-run:{(request.view_args or {}).get('attempt_id')}"
+
+
+@api.route("/attempts/<int:attempt_id>/items/<int:item_id>/run", methods=["POST"])
+@role_required("candidate")
+@limiter.limit(SQL_RUN_LIMIT, key_func=_attempt_key)
+def run_sql(attempt_id: int, item_id: int) -> Response:
+    """A SQL question's 'run' button: {"query": "..."} -> the first rows of its result, or the error."""
+    body: Any = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("Send a JSON object with 'query'.")
+    trial = attempts.try_sql(current_user.id, attempt_id, item_id, body.get("query"), now())
+    return jsonify(columns=list(trial.columns), rows=[list(r) for r in trial.rows], truncated=trial.truncated,
+                   error=trial.error)
 
 
 @api.route("/attempts/<int:attempt_id>/events", methods=["POST"])
