@@ -85,7 +85,8 @@ def test_candidate_journey(live: LiveApp, context: BrowserContext, page: Page, p
             page.goto(f"{attempt_url}/q/3")
         tab_to(page, "button[value=next], button[value=save]")
         assert focus_is_visible(page), f"question {position}: the focused button shows no focus indicator"
-        page.keyboard.press("Enter")
+        with page.expect_navigation():  # the last one reloads the same URL: wait, or the goto below races it
+            page.keyboard.press("Enter")
     assert set(kinds) == set(KEYS)
     answers = stored_answers(live)
     assert all(answers[p] is not None for p in range(1, 6)), answers

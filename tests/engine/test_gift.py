@@ -665,7 +665,11 @@ def test_every_shipped_bank_survives_a_round_trip(path: Path) -> None:
     assert found == []
     assert bank is not None
     text, problems_out = export_gift([bank])
-    assert problems_out == []
+    # GIFT has no SQL questions: the export leaves each one out and says so at its line
+    sql = [q for q in bank.questions if q.type == "sql"]
+    assert [(p.line, p.message) for p in problems_out] == [
+        (q.line, "the type sql cannot be written in GIFT: the question was left out") for q in sql]
+    bank = dataclasses.replace(bank, questions=tuple(q for q in bank.questions if q.type != "sql"))
     result = parse_gift(text, "export.gift")
     assert result.problems == []
     assert identities(result.banks) == identities([bank])

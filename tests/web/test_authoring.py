@@ -29,6 +29,9 @@ QUESTIONS: dict[str, dict[str, Any]] = {
                 "unit": "ms"},
     "short_text": {"key": "which-code", "prompt": "Which code is Not Found?", "accepted": "404\n404 Not Found",
                    "regex": "^404$"},
+    "sql": {"key": "engineers", "prompt": "Table `emp(name, dept)`: the names of the engineers.",
+            "setup": "CREATE TABLE emp (name TEXT, dept TEXT);\nINSERT INTO emp VALUES ('Ada', 'eng'), ('Bo', 'ops');",
+            "solution": "SELECT name FROM emp WHERE dept = 'eng'"},
 }
 
 
@@ -76,6 +79,7 @@ def test_a_question_of_every_type_previewed_and_saved(app: Flask, client: FlaskC
     assert (stored["numeric"].payload["min"], stored["numeric"].payload["max"]) == (999.5, 1000.5)
     assert stored["short_text"].payload == {"accepted": ["404", "404 Not Found"], "case_sensitive": False,
                                             "regex": "^404$"}
+    assert stored["sql"].payload["expected"] == {"columns": ["name"], "rows": [["Ada"]]}
     assert stored["true_false"].tags == ["http", "status"] and stored["true_false"].reference == "RFC 9110"
     bank = client.get("/author/banks/web-apis").get_data(as_text=True)
     assert all(q["key"] in bank for q in QUESTIONS.values())
@@ -132,6 +136,9 @@ def test_the_download_is_a_bank_file_with_the_same_questions(app: Flask, client:
     ("numeric", {"value": "", "tolerance": ""}, "A numeric question needs &#39;value&#39; or &#39;min&#39;"),
     ("short_text", {"accepted": "", "regex": ""}, "needs &#39;accepted&#39; answers or a &#39;regex&#39;"),
     ("short_text", {"regex": "("}, "does not compile"),
+    ("sql", {"solution": "DELETE FROM emp"}, "does not run: Only reading is allowed: DELETE is not permitted."),
+    ("sql", {"solution": "SELECT name FROM staff"}, "does not run: SQL error: no such table: staff"),
+    ("sql", {"setup": "CREATE TABL emp (x)"}, "setup"),
     ("true_false", {"explanation": ""}, "&#39;explanation&#39; must be non-empty text."),
     ("true_false", {"key": "Not A Key"}, "must be lowercase words joined by"),
     ("true_false", {"difficulty": "7"}, "Not a valid choice"),

@@ -162,7 +162,7 @@
       if (event.target.name === "answer" || event.target.name === "flagged") { queue(0); }
     });
     form.addEventListener("input", function (event) {
-      if (event.target.type === "text") { queue(700); }
+      if (event.target.type === "text" || event.target.tagName === "TEXTAREA") { queue(700); }
     });
     form.addEventListener("keydown", function (event) {
       // Enter in a text answer saves and moves on, like the "next" button.
@@ -190,6 +190,62 @@
       button.addEventListener("click", function () { pending = null; window.clearTimeout(debounceTimer); });
     });
   }
+
+  // --- SQL answers: an editor where Tab indents, and a "run" button ---------------------------
+  // Tab inserts four spaces; Escape, then Tab, leaves the editor (so the keyboard never gets stuck).
+  document.querySelectorAll("textarea[data-tab-spaces]").forEach(function (area) {
+    var escaped = false;
+    area.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { escaped = true; return; }
+      if (event.key === "Tab" && !event.shiftKey && !escaped && !event.ctrlKey && !event.altKey) {
+        event.preventDefault();
+        area.setRangeText("    ", area.selectionStart, area.selectionEnd, "end");
+        area.dispatchEvent(new Event("input", { bubbles: true }));
+        return;
+      }
+      escaped = false;
+    });
+  });
+
+  document.querySelectorAll("button.run-sql").forEach(function (button) {
+    var output = document.getElementById(button.getAttribute("aria-controls"));
+    var area = document.getElementById("answer-input");
+    var show = function (node) { output.textContent = ""; output.appendChild(node); };
+    var message = function (text, error) {
+      var p = document.createElement("p");
+      p.textContent = text;
+      if (error) { p.className = "sql-error"; }
+      return p;
+    };
+    button.addEventListener("click", function () {
+      show(message("Running…", false));
+      fetch(button.getAttribute("data-run-url"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ query: area.value })
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (response.status === 429) { show(message("Too many runs: wait a minute, then try again.", true)); return; }
+          if (!response.ok || data.error) { show(message(data.error || "The query could not be run.", true)); return; }
+          var table = document.createElement("table");
+          var caption = document.createElement("caption");
+          caption.textContent = data.rows.length === 0 ? "No rows." :
+            (data.truncated ? "The first " + data.rows.length + " rows." : data.rows.length + (data.rows.length === 1 ? " row." : " rows."));
+          table.appendChild(caption);
+          var head = table.createTHead().insertRow();
+          data.columns.forEach(function (name) {
+            var th = document.createElement("th"); th.scope = "col"; th.textContent = name; head.appendChild(th);
+          });
+          var body = table.createTBody();
+          data.rows.forEach(function (row) {
+            var tr = body.insertRow();
+            row.forEach(function (cell) { tr.insertCell().textContent = cell; });
+          });
+          show(table);
+        });
+      }).catch(function () { show(message("Connection lost: the query was not run.", true)); });
+    });
+  });
 
   // --- integrity signals: leaving the page, pasting --------------------------------------
   // Reported to the server as facts for the hiring manager; they never block the candidate.

@@ -38,6 +38,11 @@ class QuestionForm(FlaskForm):
     accepted = TextAreaField("Accepted answers, one per line", validators=[Length(max=5000)])
     case_sensitive = BooleanField("Case matters")
     regex = StringField("Or a regular expression (the whole answer must match)", validators=[Length(max=500)])
+    setup = TextAreaField("Tables and data: a SQL script of CREATE TABLE and INSERT statements",
+                          validators=[Length(max=50_000)])
+    solution = TextAreaField("Solution: a SELECT giving the right result (checked against the data on saving)",
+                             validators=[Length(max=1000)])
+    ordered = BooleanField("The order of the rows matters (the solution has an ORDER BY)")
     explanation = TextAreaField("Explanation: why the right answer is right and the tempting wrong one wrong",
                                 validators=[Length(max=20_000)])
     tags = StringField("Tags, separated by commas", validators=[Length(max=500)])

@@ -75,6 +75,10 @@ def fields_from(form: QuestionForm) -> dict[str, Any]:
             fields["case_sensitive"] = True
         if (form.regex.data or "").strip():
             fields["regex"] = form.regex.data.strip()
+    elif kind == "sql":
+        fields["setup"], fields["solution"] = form.setup.data or "", form.solution.data or ""
+        if form.ordered.data:
+            fields["ordered"] = True
     return fields
 
 
@@ -99,6 +103,9 @@ def fill_form(form: QuestionForm, question: BankQuestion) -> None:
         form.accepted.data = "\n".join(question.payload["accepted"])
         form.case_sensitive.data = question.payload["case_sensitive"]
         form.regex.data = question.payload.get("regex") or ""
+    if question.type == "sql":
+        form.setup.data, form.solution.data = question.payload["setup"], question.payload["solution"]
+        form.ordered.data = question.payload["ordered"]
 
 
 @bp.route("/")
