@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from quiz.services import banks
 from quiz.services.assessments import SectionInput
-from tests.conftest import DATA, T0, csrf_token, in_app
+from tests.conftest import DATA, T0, csrf_token, in_app, make_app
 from tests.factories import make_scene
 from tests.web.helpers import login, post_form, save_json, save_url
 
@@ -69,3 +69,23 @@ def test_a_sql_question_is_answered_run_and_reported(app: Flask, client: FlaskCl
     assert "Wrong: " in wrong_part and "order" in wrong_part.split("</dd>")[2]
     assert "1 of 1" in report and "0 of 1" in report
     assert "Solution&#39;s result: 4 rows" in report and "Candidate&#39;s result: 4 rows" in report
+
+
+def test_runs_are_rate_limited_per_attempt(app: Flask, database_url: str) -> None:
+    with in_app(app):
+        banks.load_banks([DATA / "sql" / "queries.yaml"], T0)
+        scene = make_scene(T0, sections=[SectionInput("queries", 2)])
+    limited = make_app(database_url, RATELIMIT_ENABLED=True, CLOCK=lambda: T0)
+    runs = {}
+    for email, invitation in (("cand@test.example", scene.invitation_id),
+                              ("other@test.example", scene.other_invitation_id)):
+        client = limited.test_client()
+        login(client, email)
+        attempt_url = post_form(client, f"/invitations/{invitation}/start").headers["Location"].rsplit("/q/", 1)[0]
+        page = client.get(f"{attempt_url}/q/1").get_data(as_text=True)
+        run_url = html.unescape(re.search(r'data-run-url="([^"]+)"', page).group(1))
+        token = {"X-CSRFToken": csrf_token(client)}
+        runs[email] = [client.post(run_url, json={"query": "SELECT 1"}, headers=token).status_code
+                       for _ in range(21 if email.startswith("cand") else 1)]
+    assert runs["cand@test.example"] == [200] * 20 + [429]
+    assert runs["other@test.example"] == [200]  # another attempt has a count of its own
