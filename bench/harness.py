@@ -141,7 +141,9 @@ def gunicorn(url: str, workdir: Path, workers: int = 2, threads: int = 4, extra_
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "SESSION_COOKIE_SECURE": "0",
            "RATELIMIT_ENABLED": "0", **(extra_env or {})}
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--threads", str(threads), "--graceful-timeout", "5", "--chdir", str(ROOT), "wsgi:app"]
+               "--threads", str(threads), "--graceful-timeout", "5",
+               "--keep-alive", "75",  # as behind a load balancer: idle clients keep their connections
+               "--chdir", str(ROOT), "wsgi:app"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(process, f"http://127.0.0.1:{port}", log)

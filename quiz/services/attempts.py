@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
 
-from sqlalchemy import Boolean, bindparam, func, select, update
+from sqlalchemy import Boolean, bindparam, func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from quiz.engine import scoring, sqlrun
@@ -29,14 +29,13 @@ from quiz.models import (
     AttemptItem,
     IntegrityEvent,
     Invitation,
-    QuestionVersion,
     SkillArea,
     User,
     db,
 )
 from quiz.services.assessments import current_pool
 from quiz.services.tx import begin_write, commit_keeping_loaded
-from quiz.services.versions import version_rules
+from quiz.services.versions import version_rules, version_rules_many
 
 MAX_VALUES = 32
 MAX_VALUE_CHARS = 1000
@@ -325,32 +324,26 @@ def start_attempt(
             "The question banks no longer have enough questions for this assessment. "
             "Please tell the person who invited you."
         ) from None
-    versions = {
-        v.id: v
-        for v in db.session.scalars(
-            select(QuestionVersion).where(QuestionVersion.id.in_([d.version_id for d in drawn]))
-        )
-    }
+    rules = version_rules_many(d.version_id for d in drawn)
     area_ids = {s.area.slug: s.area_id for s in assessment.sections}
     attempt = Attempt(
         assessment=assessment, invitation=invitation, candidate_id=candidate_id, seed=seed,
         status="in_progress", started_at=now,
         deadline_at=deadline_for(now, timedelta(seconds=assessment.time_limit_seconds)),
     )
+    _note_client(attempt, client, now)
+    db.session.add(attempt)
+    db.session.flush()  # the attempt's id, for its items
+    items = []
     for position, drawn_question in enumerate(drawn, start=1):
-        version = versions[drawn_question.version_id]
+        version = rules[drawn_question.version_id]
         order = None
         if version.type in CHOICE_TYPES:
             ids = [o["id"] for o in version.payload["options"]]
             order = option_order(ids, seed, position, assessment.shuffle_options)
-        attempt.items.append(
-            AttemptItem(
-                position=position, question_version=version,
-                area_id=area_ids[drawn_question.area], option_order=order, max_points=1.0,
-            )
-        )
-    _note_client(attempt, client, now)
-    db.session.add(attempt)
+        items.append({"attempt_id": attempt.id, "position": position, "question_version_id": drawn_question.version_id,
+                      "area_id": area_ids[drawn_question.area], "option_order": order, "max_points": 1.0})
+    db.session.execute(insert(AttemptItem), items)  # one statement for all of them
     db.session.commit()
     return attempt.id
 

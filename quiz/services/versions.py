@@ -3,6 +3,7 @@ one is read once per process and database, not once per request."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -38,3 +39,20 @@ def version_rules(version_id: int) -> VersionRules:
             cache.clear()
         rules = cache[version_id] = VersionRules(row.type, row.payload, row.prompt)
     return rules
+
+
+def version_rules_many(version_ids: Iterable[int]) -> dict[int, VersionRules]:
+    """Several versions' rules at once: those not cached yet are read in one statement."""
+    cache = _CACHES.setdefault(db.engine, {})
+    wanted = set(version_ids)
+    missing = [v for v in wanted if v not in cache]
+    if missing:
+        if len(cache) + len(missing) > MAX_CACHED:
+            cache.clear()
+            missing = list(wanted)
+        for row in db.session.execute(
+            select(QuestionVersion.id, QuestionVersion.type, QuestionVersion.payload, QuestionVersion.prompt)
+            .where(QuestionVersion.id.in_(missing))
+        ):
+            cache[row.id] = VersionRules(row.type, row.payload, row.prompt)
+    return {v: cache[v] for v in wanted}
