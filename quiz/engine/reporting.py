@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import NormalDist
 
 
@@ -33,13 +34,19 @@ def wilson_interval(fraction: float, n: int, confidence: float = 0.90) -> Band:
         raise ValueError("n cannot be negative")
     if n == 0:
         return Band(0.0, 1.0)
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    z = _z(confidence)
     z2 = z * z
     centre = (fraction + z2 / (2 * n)) / (1 + z2 / n)
     half = (z / (1 + z2 / n)) * math.sqrt(fraction * (1 - fraction) / n + z2 / (4 * n * n))
     low = 0.0 if fraction == 0.0 else max(0.0, centre - half)
     high = 1.0 if fraction == 1.0 else min(1.0, centre + half)
     return Band(low, high)
+
+
+@lru_cache(maxsize=8)
+def _z(confidence: float) -> float:
+    """The normal quantile of a two-sided confidence level (a pure function, worked out once per level)."""
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
 def percentile_rank(value: float, population: Sequence[float]) -> float:

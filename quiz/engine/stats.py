@@ -23,9 +23,13 @@ A figure that is not defined for the data (too few attempts, no spread) is None,
 from __future__ import annotations
 
 import math
+import operator
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from typing import NamedTuple
 
 NO_ANSWER = "(no answer)"
 
@@ -37,8 +41,9 @@ DISCRIMINATION_LOW = 0.2
 _FLAT = 1e-9
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
+    """One item of one attempt (a named tuple: an analysis reads hundreds of thousands of them)."""
+
     attempt: int  # attempt id
     item: str  # the question, e.g. "bank:key"; items may differ between attempts (random draws)
     fraction: float  # score on this item, normally 0..1
@@ -93,11 +98,50 @@ def _flat(values: Sequence[float]) -> bool:
     return max(values) - min(values) <= _FLAT
 
 
+def _exact_variance(values: Sequence[float]) -> float:
+    """statistics.variance: the exact sample variance (n - 1), rounded once to a float.
+
+    Worked out in integers from the distinct values and how often each occurs (an item's marks and rest scores
+    repeat a lot), over a common denominator; int / int rounds once, correctly, as statistics does.
+    """
+    n = len(values)
+    ratios = [(*value.as_integer_ratio(), count) for value, count in Counter(values).items()]
+    scale = math.lcm(*(denominator for _, denominator, _ in ratios))  # floats: powers of two, so the largest
+    s1 = s2 = 0
+    for numerator, denominator, count in ratios:
+        scaled = numerator * (scale // denominator)
+        s1 += scaled * count
+        s2 += scaled * scaled * count
+    return (n * s2 - s1 * s1) / (scale * scale * n * (n - 1))
+
+
+def _covariance(x: Sequence[float], y: Sequence[float]) -> float:
+    """statistics.covariance of two lists of the same length (at least two): the same operations in the same
+    order, so the same float, with the products formed by map rather than a generator."""
+    n = len(x)
+    xbar, ybar = math.fsum(x) / n, math.fsum(y) / n
+    products = map(operator.mul, map(operator.sub, x, repeat(xbar)), map(operator.sub, y, repeat(ybar)))
+    return math.fsum(products) / (n - 1)
+
+
+def _rests(marks: Sequence[float]) -> list[float]:
+    """Each mark's rest: the sum of the other marks, rounded once, as math.fsum of them gives it.
+
+    Floats are fractions with a power-of-two denominator: over the marks' common one the sums are integers, so
+    the total is summed once and each rest is a subtraction and one correctly rounded division.
+    """
+    ratios = [mark.as_integer_ratio() for mark in marks]
+    scale = math.lcm(*(denominator for _, denominator in ratios))
+    scaled = [numerator * (scale // denominator) for numerator, denominator in ratios]
+    total = sum(scaled)
+    return [(total - value) / scale for value in scaled]
+
+
 def _variance(values: Sequence[float]) -> float | None:
     """Sample variance (n - 1); None below two values; exactly 0.0 when the values do not spread."""
     if len(values) < 2:
         return None
-    return 0.0 if _flat(values) else statistics.variance(values)
+    return 0.0 if _flat(values) else _exact_variance(values)
 
 
 def _sd(values: Sequence[float]) -> float | None:
@@ -109,15 +153,18 @@ def _ratio(value: float | None, divisor: int | None) -> float | None:
     return None if value is None or not divisor else value / divisor
 
 
-def _discrimination(marks: list[float], rests: list[float]) -> tuple[float | None, float | None]:
-    """Pearson r of item and rest, and discriminative efficiency; None where a spread is missing."""
-    if len(marks) < 2 or _flat(marks) or _flat(rests):
+def _discrimination(marks: list[float], rests: list[float],
+                    marks_variance: float | None) -> tuple[float | None, float | None]:
+    """Pearson r of item and rest, and discriminative efficiency; None where a spread is missing.
+
+    `marks_variance` is _variance(marks), which the caller has worked out already."""
+    if len(marks) < 2 or _flat(marks) or _flat(rests) or marks_variance is None:
         return None, None
-    covariance = statistics.covariance(marks, rests)
-    r = covariance / math.sqrt(statistics.variance(marks) * statistics.variance(rests))
+    covariance = _covariance(marks, rests)
+    r = covariance / math.sqrt(marks_variance * _exact_variance(rests))
     # Sorting both lists the same way pairs them for the largest covariance (rearrangement inequality);
     # it is positive whenever both lists spread.
-    covariance_max = statistics.covariance(sorted(marks), sorted(rests))
+    covariance_max = _covariance(sorted(marks), sorted(rests))
     efficiency = covariance / covariance_max if covariance_max > 0 else None
     # Rounding can carry |r| or the efficiency a hair past 1.
     r = max(-1.0, min(1.0, r))
@@ -172,24 +219,49 @@ def _frequencies(info: ItemInfo, choices: list[str | None]) -> dict[str, int]:
 # --- analysis -------------------------------------------------------------------------------
 
 
-def _item_stats(info: ItemInfo, by_attempt: dict[int, dict[str, Response]]) -> ItemStats:
-    rows = [(attempt, answers[info.item]) for attempt, answers in by_attempt.items() if info.item in answers]
-    marks = [response.fraction for _, response in rows]
-    # The rest is summed afresh from the other items, so equal rests are equal floats.
-    rests = [math.fsum(r.fraction for key, r in by_attempt[attempt].items() if key != info.item) for attempt, _ in rows]
+class _ItemColumns(NamedTuple):
+    """One item over the attempts that had it, in attempt order: its marks, the rest scores, the choices."""
+
+    marks: list[float]
+    rests: list[float]
+    choices: list[str | None]
+
+
+def _item_columns(by_attempt: dict[int, dict[str, Response]]) -> dict[str, _ItemColumns]:
+    """Every item's columns, in one pass over the attempts.
+
+    The rest is the exact sum of the other items rounded once (as math.fsum of them gives it), so equal rests
+    are equal floats.
+    """
+    columns: dict[str, _ItemColumns] = {}
+    for answers in by_attempt.values():
+        responses = answers.values()
+        for (_, item, fraction, choice), rest in zip(responses, _rests([r.fraction for r in responses]), strict=True):
+            column = columns.get(item)
+            if column is None:
+                column = columns[item] = _ItemColumns([], [], [])
+            column.marks.append(fraction)
+            column.rests.append(rest)
+            column.choices.append(choice)
+    return columns
+
+
+def _item_stats(info: ItemInfo, column: _ItemColumns | None) -> ItemStats:
+    marks, rests, choices = (column.marks, column.rests, column.choices) if column else ([], [], [])
     facility = math.fsum(marks) / len(marks) if marks else None
-    discrimination, efficiency = _discrimination(marks, rests)
+    variance = _variance(marks)
+    discrimination, efficiency = _discrimination(marks, rests, variance)
     reasons = _checks(facility, discrimination)
     return ItemStats(
         item=info.item,
         label=info.label,
         attempts=len(marks),
         facility=facility,
-        sd=_sd(marks),
+        sd=None if variance is None else math.sqrt(variance),
         random_guess=info.random_guess,
         discrimination=discrimination,
         discriminative_efficiency=efficiency,
-        frequencies=_frequencies(info, [response.choice for _, response in rows]),
+        frequencies=_frequencies(info, choices),
         needs_checking=bool(reasons),
         reasons=reasons,
     )
@@ -252,13 +324,17 @@ def analyse(responses: Sequence[Response], items: Sequence[ItemInfo]) -> tuple[T
     """
     by_attempt: dict[int, dict[str, Response]] = {}
     for response in responses:
-        if not math.isfinite(response.fraction):
-            raise ValueError(f"attempt {response.attempt}, item {response.item!r}: fraction {response.fraction}")
-        answers = by_attempt.setdefault(response.attempt, {})
-        if response.item in answers:
-            raise ValueError(f"attempt {response.attempt} has item {response.item!r} twice")
-        answers[response.item] = response
-    return _test_stats(by_attempt), [_item_stats(info, by_attempt) for info in items]
+        attempt, item, fraction, _ = response
+        if not math.isfinite(fraction):
+            raise ValueError(f"attempt {attempt}, item {item!r}: fraction {fraction}")
+        answers = by_attempt.get(attempt)
+        if answers is None:
+            answers = by_attempt[attempt] = {}
+        if item in answers:
+            raise ValueError(f"attempt {attempt} has item {item!r} twice")
+        answers[item] = response
+    columns = _item_columns(by_attempt)
+    return _test_stats(by_attempt), [_item_stats(info, columns.get(info.item)) for info in items]
 
 
 # --- CSV ------------------------------------------------------------------------------------
