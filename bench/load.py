@@ -158,8 +158,8 @@ class AsyncCandidate:
         self.start_url, self.start_csrf = start.group(1), csrf.group(1)
         return True
 
-    async def start(self, m: Measured) -> bool:
-        response = await m.send("start", self.client, "POST", self.start_url, (302,),
+    async def start(self, m: Measured, label: str = "start") -> bool:
+        response = await m.send(label, self.client, "POST", self.start_url, (302,),
                                 data={"csrf_token": self.start_csrf})
         if response is None:
             return False
@@ -218,7 +218,7 @@ async def stampede(server: Server, tokens: list[str], m: Measured) -> dict[str, 
 
     async def press_start(candidate: AsyncCandidate) -> bool:
         await asyncio.sleep(candidate.rng.random())  # within one second
-        return await candidate.start(m)
+        return await candidate.start(m, label="start (stampede)")
 
     began = time.perf_counter()
     started = await asyncio.gather(*(press_start(c) for c in ready))
@@ -367,15 +367,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidates", type=int, default=1000, help="candidates in the steady scenario")
     parser.add_argument("--stampede", type=int, default=300, help="candidates pressing Start at once")
     parser.add_argument("--questions", type=int, default=40, choices=(40,), help="questions per attempt")
-    parser.add_argument("--think", type=float, default=2.0, help="most think time between steps, seconds")
+    parser.add_argument("--think", type=float, default=24.0,
+                        help="most think time between steps, seconds (a real hour scaled to about 12 minutes)")
     parser.add_argument("--change", type=float, default=0.25, help="share of answers changed once")
-    parser.add_argument("--ramp", type=float, default=30.0, help="seconds over which steady candidates arrive")
+    parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which steady candidates arrive")
     parser.add_argument("--ceiling-seconds", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=16, help="clients per endpoint in the ceiling")
     parser.add_argument("--attempts", type=int, default=10_000, help="finished attempts for the reports scenario")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--max-seconds", type=float, default=900, help="the steady scenario stops after this")
+    parser.add_argument("--max-seconds", type=float, default=1200, help="the steady scenario stops after this")
     parser.add_argument("--json", type=Path, help="where to write the figures (default bench/results/...)")
     args = parser.parse_args(argv)
     chosen = {"stampede", "steady", "ceiling", "reports"} if args.scenario == "all" else {args.scenario}
