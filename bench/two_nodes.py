@@ -13,6 +13,7 @@ Exits non-zero if either does not hold.
 from __future__ import annotations
 
 import argparse
+import html
 import random
 import re
 import sys
@@ -26,9 +27,12 @@ from harness import CSRF, Candidate, bench_database, gunicorn, lost_answers, see
 LOGIN_LIMIT_PER_MINUTE = 10  # quiz/web/limits.py: LOGIN_LIMIT
 
 
-def checked_values(html: str) -> list[str]:
-    return re.findall(r'name="answer" id="opt-[^"]*" value="([^"]+)" checked', html) + [
-        v for v in re.findall(r'name="answer" id="answer-input"[^>]*value="([^"]*)"', html) if v]
+def checked_values(page: str) -> list[str]:
+    """The answer a question page shows: checked options, a text field's value, or the SQL editor's text."""
+    shown = re.findall(r'name="answer" id="opt-[^"]*" value="([^"]+)" checked', page)
+    shown += re.findall(r'name="answer" id="answer-input"[^>]*value="([^"]*)"', page)
+    shown += re.findall(r'<textarea name="answer"[^>]*>([^<]*)</textarea>', page)
+    return [html.unescape(value) for value in shown if value]
 
 
 def candidate_moves_between_nodes(a: str, b: str, token: str, questions: int) -> tuple[list[str], Candidate]:
