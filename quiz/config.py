@@ -45,7 +45,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
-    return {
+    config = {
         "SECRET_KEY": _secret_key(env, instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -68,7 +68,6 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: trust none of them).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "quiz"),  # several deployments, one Redis
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") == "1",
         # Staff sessions end after this long without a request, and this long after logging in.
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=int(env.get("STAFF_IDLE_MINUTES", "30"))),
@@ -76,6 +75,9 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "QUESTIONS_DIR": env.get("QUESTIONS_DIR")
         or str(Path(__file__).resolve().parent.parent / "questions"),
     }
+    if env.get("RATELIMIT_KEY_PREFIX"):  # several deployments sharing one Redis
+        config["RATELIMIT_KEY_PREFIX"] = env["RATELIMIT_KEY_PREFIX"]
+    return config
 
 
 def test_database_url(environ: Mapping[str, str] | None = None) -> str | None:
